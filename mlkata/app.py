@@ -51,9 +51,21 @@ class Session:
         return None
 
     def request_for(self, exercise: Exercise) -> CheckRequest | CheckResult:
+        from mlkata.earlier import EarlierExercise
         from mlkata.runner import build_request
 
-        return build_request(exercise, self.workspace.file_for(exercise), self.workspace.display(exercise))
+        order = self.curriculum.exercises
+        earlier = tuple(
+            EarlierExercise(
+                e.name,
+                str(self.workspace.file_for(e).resolve()),
+                self.workspace.display(e),
+                "passed" if e.name in self.progress.done else self.progress.last_status.get(e.name, ""),
+                str(e.solution_path.resolve()),
+            )
+            for e in order[: order.index(exercise)]
+        )
+        return build_request(exercise, self.workspace.file_for(exercise), self.workspace.display(exercise), earlier)
 
     def record(self, exercise: Exercise, result: CheckResult) -> Exercise | None:
         """Remember a verdict; on a pass of the current exercise, move on and return the next."""

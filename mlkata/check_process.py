@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlkata.earlier import EarlierExercise, EarlierWork
 from mlkata.results import CheckResult, Status
 
 OUTPUT_LIMIT_CHARS = 8_000
@@ -55,10 +56,14 @@ class CheckRequest:
     instead: str = ""
     timeout_s: float = 10.0
     memory_mb: int = 4096
+    # The exercises `mlkata.exercises.NAME` may load, and the folder of `mlkata.given`.
+    earlier: tuple[EarlierExercise, ...] = ()
+    given_dir: str = ""
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
         data["banned"] = list(self.banned)
+        data["earlier"] = [exercise.to_json() for exercise in self.earlier]
         return data
 
     def preparation_key(self) -> tuple:
@@ -67,7 +72,8 @@ class CheckRequest:
 
     @classmethod
     def from_json(cls, data: dict) -> "CheckRequest":
-        return cls(**{**data, "banned": tuple(data.get("banned", ()))})
+        earlier = tuple(EarlierExercise.from_json(item) for item in data.get("earlier", ()))
+        return cls(**{**data, "banned": tuple(data.get("banned", ())), "earlier": earlier})
 
 
 class CappedOutput(io.TextIOBase):
@@ -194,6 +200,7 @@ class _Outcome:
         self.bans = None
         self.snapshot = None
         self.check_module = None
+        self.earlier = EarlierWork(request.earlier)
 
     def verdict(self, status: Status, headline: str, details=(), table=(), trace="") -> CheckResult:
         return CheckResult(
@@ -227,7 +234,20 @@ class _Outcome:
                     ("Remove the assignment; mlkata cannot trust a comparison your code rewrote.",),
                 )
         assert result is not None
-        return result
+        return self._with_earlier_notes(result)
+
+    def _with_earlier_notes(self, result: CheckResult) -> CheckResult:
+        """A failure of a file that uses earlier exercises says which of them have not passed."""
+        if result.status in (Status.PASSED, Status.NOT_STARTED):
+            return result
+        notes = [
+            f"Your file uses exercise {exercise.name} ({exercise.display}), which has not passed its own check yet"
+            f"{f' (last: {exercise.status.replace(chr(95), chr(32))})' if exercise.status else ''}: "
+            f"make it pass first (`mlkata run {exercise.name}`)."
+            for exercise in self.earlier.unfinished_used()
+            if not any(f"`mlkata run {exercise.name}`" in line for line in result.details)  # named already
+        ]
+        return result.with_updates(details=(*result.details, *notes)) if notes else result
 
     def explain(self, error: BaseException) -> CheckResult:
         from mlkata.checking.bans import BannedCall
@@ -238,8 +258,15 @@ class _Outcome:
             return self.verdict(Status.FAILED, error.headline, error.details, error.table)
         if isinstance(error, BannedCall):
             return self.verdict(Status.FAILED, str(error))  # finish() explains it
-        if isinstance(error, NotImplementedError) and self._in_learner_file(error):
-            error = NotWritten(self._innermost_learner_function(error))
+        if isinstance(error, NotImplementedError):
+            error = self._stub_error(error) or error
+        if isinstance(error, NotWritten) and error.earlier is not None:
+            return self.verdict(
+                Status.FAILED,
+                f"`{error.name}` in {error.earlier.display} is not written yet",
+                (*calls, f"Your file uses it from exercise {error.earlier.name}: finish that exercise first "
+                 f"(`mlkata run {error.earlier.name}`)."),
+            )
         if isinstance(error, NotWritten):
             completed = self.learner.calls_completed if self.learner is not None else 0
             if completed == 0:
@@ -252,6 +279,14 @@ class _Outcome:
                 Status.FAILED,
                 f"`{error.name}` is not written yet",
                 (*calls, "The parts you wrote before it ran; this one still raises NotImplementedError."),
+            )
+        earlier_file = self.earlier.exercise_of(getattr(error, "filename", None) or "") if isinstance(error, SyntaxError) else None
+        if earlier_file is not None:
+            return self.verdict(
+                Status.ERROR,
+                f"{earlier_file.display}, which your file imports, has a {type(error).__name__}: {error.msg}",
+                (f"Fix it in exercise {earlier_file.name} (`mlkata run {earlier_file.name}`).",),
+                trace=self._syntax_trace(error, earlier_file.display),
             )
         if isinstance(error, SyntaxError) and error.filename == self.request.learner_file:
             return self.verdict(
@@ -285,6 +320,10 @@ class _Outcome:
                 trace=self._trace(error),
             )
         headline = f"{type(error).__name__}: {_first_line(error)}"
+        earlier = self._innermost_earlier_file(error)
+        if earlier is not None:
+            calls = [*calls, f"It was raised in {earlier.display}, your file of exercise {earlier.name}: "
+                     f"fix it there (`mlkata run {earlier.name}` checks it on its own)."]
         if not self._in_learner_file(error, anywhere=True):
             # The exception came from the check or torch, using what the learner returned.
             return self.verdict(
@@ -295,16 +334,34 @@ class _Outcome:
             )
         return self.verdict(Status.ERROR, headline, tuple(calls), trace=self._trace(error))
 
+    def _is_learners(self, filename: str) -> bool:
+        """The checked file, or the file of an earlier exercise it imports."""
+        return filename == self.request.learner_file or self.earlier.exercise_of(filename) is not None
+
     def _in_learner_file(self, error: BaseException, anywhere: bool = False) -> bool:
         frames = traceback.extract_tb(error.__traceback__)
         if anywhere:
-            return any(f.filename == self.request.learner_file for f in frames)
-        return bool(frames) and frames[-1].filename == self.request.learner_file
+            return any(self._is_learners(f.filename) for f in frames)
+        return bool(frames) and self._is_learners(frames[-1].filename)
 
-    def _innermost_learner_function(self, error: BaseException) -> str:
+    def _innermost_earlier_file(self, error: BaseException):
+        """The earlier exercise whose file holds the innermost of the learner's frames, if any."""
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if self._is_learners(frame.filename):
+                return self.earlier.exercise_of(frame.filename)
+        return None
+
+    def _stub_error(self, error: NotImplementedError):
+        """NotWritten for a NotImplementedError raised by one of the learner's stubs, else None."""
+        from mlkata.checking.failure import NotWritten
         from mlkata.checking.learner import innermost_qualname
 
-        return innermost_qualname(error, self.request.learner_file) or self.request.exercise
+        frames = traceback.extract_tb(error.__traceback__)
+        if not frames or not self._is_learners(frames[-1].filename):
+            return None
+        filename = frames[-1].filename
+        earlier = self.earlier.exercise_of(filename)
+        return NotWritten(innermost_qualname(error, filename) or self.request.exercise, earlier=earlier)
 
     def _trace(self, error: BaseException) -> str:
         """The traceback cut down to the learner's file, with the lines as checked.
@@ -314,20 +371,25 @@ class _Outcome:
         """
         lines = self.request.source.splitlines()
         out = []
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == self.request.learner_file]
-        for place, repeats in _runs((frame.lineno, frame.name) for frame in frames):
-            lineno, name = place
-            entry = [f'  File "{self.request.display_path}", line {lineno}, in {name}']
-            if lineno and 0 < lineno <= len(lines):
-                entry.append(f"    {lines[lineno - 1].strip()}")
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if self._is_learners(f.filename)]
+        for place, repeats in _runs((frame.filename, frame.lineno, frame.name, frame.line) for frame in frames):
+            filename, lineno, name, text = place
+            earlier = self.earlier.exercise_of(filename)
+            if earlier is None:
+                display, text = self.request.display_path, lines[lineno - 1] if lineno and 0 < lineno <= len(lines) else ""
+            else:
+                display = earlier.display
+            entry = [f'  File "{display}", line {lineno}, in {name}']
+            if text and text.strip():
+                entry.append(f"    {text.strip()}")
             out.extend(entry * min(repeats, REPEATED_FRAMES_SHOWN))
             if repeats > REPEATED_FRAMES_SHOWN:
                 out.append(f"  [the same line repeated {repeats - REPEATED_FRAMES_SHOWN} more times]")
         out.append(f"{type(error).__name__}: {_first_line(error)}")
         return "\n".join(out)
 
-    def _syntax_trace(self, error: SyntaxError) -> str:
-        out = [f'  File "{self.request.display_path}", line {error.lineno}']
+    def _syntax_trace(self, error: SyntaxError, display: str | None = None) -> str:
+        out = [f'  File "{display or self.request.display_path}", line {error.lineno}']
         if error.text:
             text = error.text.rstrip("\n")
             stripped = text.lstrip()
@@ -374,12 +436,17 @@ def _prepare(request: CheckRequest, outcome: _Outcome):
     from mlkata.checking.bans import BanList, install
     from mlkata.checking.guard import Snapshot
 
+    outcome.earlier.install(request.given_dir)  # before the check loads its reference
     outcome.check_module = _load_module(f"mlkata_check_{request.exercise}", request.check_file)
     outcome.bans = BanList(
         request.banned,
         learner_file=request.learner_file,
         trusted_files=(request.check_file,),
-        trusted_dirs=(MLKATA_DIR, str(Path(request.check_file).parent.parent) + os.sep),
+        trusted_dirs=(
+            MLKATA_DIR,
+            str(Path(request.check_file).parent.parent) + os.sep,
+            *((request.given_dir.rstrip(os.sep) + os.sep,) if request.given_dir else ()),
+        ),
     )
     install(outcome.bans)
     return Snapshot()
@@ -391,12 +458,13 @@ def _run_check(request: CheckRequest, outcome: _Outcome, restore) -> CheckResult
 
     from mlkata.checking.learner import Learner
 
+    outcome.earlier.update(request.earlier)
     _seed_everything(torch, numpy)
     module = _exec_learner(request)
     restore()
     _seed_everything(torch, numpy)
 
-    outcome.learner = Learner(module, request.learner_file, outcome.snapshot, request.display_path)
+    outcome.learner = Learner(module, request.learner_file, outcome.snapshot, request.display_path, outcome.earlier)
     outcome.check_module.check(outcome.learner)
     return outcome.verdict(Status.PASSED, f"{request.exercise} passed")
 

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mlkata.check_process import CheckRequest
-from mlkata.curriculum import Exercise
+from mlkata.curriculum import Exercise, data_root, load_curriculum
+from mlkata.earlier import EarlierExercise
 from mlkata.errors import MlkataError
 from mlkata.results import CheckResult, Status
 
@@ -39,8 +40,27 @@ def digest(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
-def build_request(exercise: Exercise, file: Path, display_path: str) -> CheckRequest | CheckResult:
-    """The request for checking `file` as it is now, or the verdict if it cannot be read."""
+def reference_earlier(exercise: Exercise) -> tuple[EarlierExercise, ...]:
+    """The exercises before `exercise`, each as its reference solution (which passes)."""
+    curriculum = load_curriculum()
+    before = curriculum.exercises[: curriculum.index(exercise)] if exercise in curriculum.exercises else ()
+    return tuple(
+        EarlierExercise(e.name, str(e.solution_path.resolve()), e.relative_path.as_posix(), "passed", str(e.solution_path.resolve()))
+        for e in before
+    )
+
+
+def build_request(
+    exercise: Exercise,
+    file: Path,
+    display_path: str,
+    earlier: tuple[EarlierExercise, ...] | None = None,
+) -> CheckRequest | CheckResult:
+    """The request for checking `file` as it is now, or the verdict if it cannot be read.
+
+    `earlier` says which file each earlier exercise is (`mlkata.exercises.NAME`); by
+    default, the reference solutions.
+    """
     try:
         source = file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -60,6 +80,8 @@ def build_request(exercise: Exercise, file: Path, display_path: str) -> CheckReq
         instead=exercise.instead,
         timeout_s=exercise.timeout_s,
         memory_mb=exercise.memory_mb,
+        earlier=reference_earlier(exercise) if earlier is None else earlier,
+        given_dir=str(data_root("given")),
     )
 
 

@@ -19,31 +19,14 @@ check copies a reference ResNet34's state into yours entry by entry, in order, a
 compares the logits in eval mode, so register the layers in the order above.
 
 Use nn.Conv2d, nn.BatchNorm2d, nn.ReLU, nn.MaxPool2d, nn.Sequential and nn.Linear (or
-your own versions), and paste your ResidualBlock and BlockGroup below.
+your own versions). BlockGroup is your own, imported from the block_group exercise (and
+its ResidualBlock from residual_block): if one of them is wrong, this check says which.
 """
 
 import torch
 from torch import nn
 
-
-class ResidualBlock(nn.Module):
-    def __init__(self, in_feats: int, out_feats: int, first_stride: int = 1):
-        super().__init__()
-        # TODO: paste your ResidualBlock from residual_block.py.
-        raise NotImplementedError
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
-
-
-class BlockGroup(nn.Module):
-    def __init__(self, n_blocks: int, in_feats: int, out_feats: int, first_stride: int = 1):
-        super().__init__()
-        # TODO: paste your BlockGroup from block_group.py.
-        raise NotImplementedError
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+from mlkata.exercises.block_group import BlockGroup  # yours, from exercise block_group
 
 
 class ResNet34(nn.Module):

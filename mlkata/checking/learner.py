@@ -47,12 +47,27 @@ class Learner:
         filename: str,
         snapshot: Snapshot | None = None,
         display_path: str | None = None,
+        earlier=None,
     ):
         self._module = module
         self._filename = filename
         self._snapshot = snapshot
         self._display_path = display_path or filename
+        self._earlier = earlier  # EarlierWork: the learner's earlier files this one imports
         self.calls_completed = 0
+
+    def _not_written(self, error: BaseException) -> "NotWritten | None":
+        """The stub error to report if `error` was raised by a stub of the learner's, else None."""
+        frames = traceback.extract_tb(error.__traceback__)
+        if not frames:
+            return None
+        innermost = frames[-1].filename
+        if innermost == self._filename:
+            return NotWritten(innermost_qualname(error, self._filename) or "")
+        exercise = self._earlier.exercise_of(innermost) if self._earlier is not None else None
+        if exercise is not None:
+            return NotWritten(innermost_qualname(error, innermost) or exercise.name, earlier=exercise)
+        return None
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -106,10 +121,12 @@ class Tracked:
         try:
             result = self._fn(*args, **kwargs)
         except NotImplementedError as error:
-            if _raised_in(error, self._learner._filename):
-                # Name what still needs writing: the learner's innermost function, which
-                # may be a helper class this call builds, not the thing called.
-                raise NotWritten(innermost_qualname(error, self._learner._filename) or self._name) from None
+            # Name what still needs writing: the learner's innermost function, which may be
+            # a helper class this call builds, or a class of an earlier exercise's file.
+            not_written = self._learner._not_written(error)
+            if not_written is not None:
+                not_written.name = not_written.name or self._name
+                raise not_written from None
             raise
         except TypeError as error:
             if not _raised_in(error, self._learner._filename) and _is_call_error(error):

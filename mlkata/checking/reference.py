@@ -30,5 +30,8 @@ def load_reference(check_file: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     register_check_module(name)
-    spec.loader.exec_module(module)
+    from mlkata.earlier import loading_references
+
+    with loading_references():  # its imports of earlier exercises are references too
+        spec.loader.exec_module(module)
     return module
