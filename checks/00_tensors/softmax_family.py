@@ -1,7 +1,7 @@
 import torch
 import torch.nn.functional as F
 
-from mlkata.checking import context, expect_close, layouts, randn
+from mlkata.checking import context, expect_matches, layouts, part, randn
 
 INF = float("inf")
 HUGE_ROWS = [
@@ -23,15 +23,22 @@ def inputs():
         yield f"{name} rows with a -inf entry: [[0, -inf, 1], [2, 3, -inf]]", torch.tensor([[0.0, -INF, 1.0], [2.0, 3.0, -INF]], dtype=dtype)
 
 
-FUNCTIONS = [
-    ("batched_logsumexp", "logsumexp", lambda matrix: torch.logsumexp(matrix, dim=1)),
-    ("batched_softmax", "softmax", lambda matrix: F.softmax(matrix, dim=1)),
-    ("batched_logsoftmax", "logsoftmax", lambda matrix: F.log_softmax(matrix, dim=1)),
-]
+def check_rows(learner_fn, reference, what):
+    for description, matrix in inputs():
+        with context(f"matrix: {description}"):
+            expect_matches(learner_fn, reference, matrix, what=what)
 
 
-def check(learner):
-    for name, what, reference in FUNCTIONS:
-        for description, matrix in inputs():
-            with context(f"matrix: {description}"):
-                expect_close(getattr(learner, name)(matrix), reference(matrix), what=what)
+@part("batched_logsumexp")
+def check_logsumexp(learner):
+    check_rows(learner.batched_logsumexp, lambda matrix: torch.logsumexp(matrix, dim=1), "logsumexp")
+
+
+@part("batched_softmax")
+def check_softmax(learner):
+    check_rows(learner.batched_softmax, lambda matrix: F.softmax(matrix, dim=1), "softmax")
+
+
+@part("batched_logsoftmax")
+def check_logsoftmax(learner):
+    check_rows(learner.batched_logsoftmax, lambda matrix: F.log_softmax(matrix, dim=1), "logsoftmax")

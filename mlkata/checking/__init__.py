@@ -26,20 +26,25 @@ from mlkata.checking.inputs import (
 )
 from mlkata.checking.learner import Learner
 from mlkata.checking.reference import load_reference
+from mlkata.checking.spec import Mistake, expect_matches, expect_same, part
 
 __all__ = [
     "CheckFailed",
     "Learner",
+    "Mistake",
     "context",
     "describe",
     "expanded",
     "expect",
     "expect_close",
     "expect_equal",
+    "expect_matches",
+    "expect_same",
     "expect_shape",
     "generator",
     "layouts",
     "load_reference",
+    "part",
     "rand",
     "randint",
     "randn",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+import numpy
 import torch
 
 from mlkata.checking.describe import describe, dtype_text, shape_text
@@ -47,6 +48,10 @@ _reshape = torch.reshape
 _numel = torch.Tensor.numel
 _is_floating = torch.is_floating_point
 _is_complex = torch.is_complex
+_from_numpy = torch.from_numpy
+_np_array = numpy.array
+_ndarray = numpy.ndarray
+_np_generic = numpy.generic
 
 # torch.testing's defaults, by dtype: (rtol, atol).
 DEFAULT_TOLERANCES = MappingProxyType({
@@ -65,8 +70,8 @@ def expect(condition: bool, headline: str, *details: str) -> None:
 
 
 def expect_equal(got: Any, expected: Any, what: str = "the result") -> None:
-    """Exact equality: tensors entry by entry (NaN equals NaN), anything else by `==`."""
-    if isinstance(expected, torch.Tensor):
+    """Exact equality: tensors and arrays entry by entry (NaN equals NaN), anything else by `==`."""
+    if isinstance(expected, (torch.Tensor, _ndarray)):
         expect_close(got, expected, what=what, rtol=0.0, atol=0.0, equal_nan=True)
         return
     if isinstance(got, torch.Tensor):
@@ -112,7 +117,9 @@ def expect_close(
         check_dtype: whether the dtypes must match exactly.
         equal_nan: whether NaN in both places counts as equal.
     """
-    if not isinstance(expected, torch.Tensor):
+    if isinstance(expected, _ndarray):
+        got, expected = _numpy_as_tensors(got, expected, what)
+    elif not isinstance(expected, torch.Tensor):
         expected = _as_tensor(expected)
         if isinstance(got, (int, float, bool)):
             got = _as_tensor(got, dtype=expected.dtype)
@@ -135,6 +142,26 @@ def expect_close(
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
     _compare_values(got, expected, what, rtol, atol, equal_nan)
+
+
+def _numpy_as_tensors(got: Any, expected: Any, what: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """A NumPy result and its expected array, as tensors to compare (copies: never views).
+
+    A 0-d expected array accepts a NumPy scalar too (`np.sum` returns one).
+    """
+    if isinstance(got, torch.Tensor):
+        raise CheckFailed(
+            f"{what} should be a NumPy array, got a torch.Tensor ({describe(got)})",
+            ("This exercise works in NumPy: build the result with numpy operations.",),
+        )
+    if isinstance(got, _np_generic) and expected.ndim == 0:
+        got = _np_array(got)
+    if not isinstance(got, _ndarray):
+        hint = "Did you forget a `return`?" if got is None else "Return a NumPy array (np.ndarray)."
+        raise CheckFailed(f"{what} should be a NumPy array, got {type(got).__name__} ({describe(got)})", (hint,))
+    if got.dtype == object or expected.dtype == object:
+        raise CheckFailed(f"{what} is an array of Python objects ({describe(got)}); expected numbers", ("Keep numeric dtypes.",))
+    return _from_numpy(_np_array(got)), _from_numpy(_np_array(expected))
 
 
 def _expect_tensor(got: Any, what: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
 import torch
 
 _is_contiguous = torch.Tensor.is_contiguous
@@ -29,6 +30,13 @@ def describe(value: Any, limit: int = 60) -> str:
             text += " non-contiguous"
         if value.requires_grad:
             text += " requires_grad"
+        return text
+    if isinstance(value, numpy.ndarray):
+        text = f"{value.dtype}[{', '.join(str(d) for d in value.shape)}] array"
+        if value.size > 1 and 0 in value.strides:
+            text += " broadcast"
+        elif not value.flags.c_contiguous:
+            text += " non-contiguous"
         return text
     if isinstance(value, torch.nn.Module):
         return type(value).__name__

@@ -17,6 +17,7 @@ import traceback
 from types import ModuleType
 from typing import Any
 
+import numpy
 import torch
 
 from mlkata.checking.describe import describe_call
@@ -36,6 +37,9 @@ _restore = Snapshot.restore  # bound now: learner code may replace the method
 # Tensor types that compute like a plain tensor (Parameter disables __torch_function__).
 _PLAIN_TENSOR_TYPES = (torch.Tensor, torch.nn.Parameter, *((torch.nn.Buffer,) if hasattr(torch.nn, "Buffer") else ()))
 _NESTING_SEARCHED = 3
+_ARRAY_TYPES = (torch.Tensor, numpy.ndarray)
+_np_copy = numpy.copy
+_np_array_equal = numpy.array_equal
 
 
 class Learner:
@@ -117,7 +121,7 @@ class Tracked:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         record_call(describe_call(self._name, args, kwargs, _parameter_names(self._fn)))
-        inputs = [(label, value, _clone(_detach(value))) for label, value in _tensor_args(self._fn, args, kwargs)]
+        inputs = [(label, value, _copy_of(value)) for label, value in _tensor_args(self._fn, args, kwargs)]
         try:
             result = self._fn(*args, **kwargs)
         except NotImplementedError as error:
@@ -208,17 +212,24 @@ def _signature(fn: Any) -> str:
         return "(...)"
 
 
-def _tensor_args(fn: Any, args: tuple, kwargs: dict) -> list[tuple[str, torch.Tensor]]:
+def _tensor_args(fn: Any, args: tuple, kwargs: dict) -> list[tuple[str, Any]]:
+    """The tensors and NumPy arrays among the arguments, named as the function names them."""
     names = _parameter_names(fn) or []
     found = []
     for index, value in enumerate(args):
-        if isinstance(value, torch.Tensor):
+        if isinstance(value, _ARRAY_TYPES):
             found.append((names[index] if index < len(names) else f"argument {index + 1}", value))
-    found.extend((key, value) for key, value in kwargs.items() if isinstance(value, torch.Tensor))
+    found.extend((key, value) for key, value in kwargs.items() if isinstance(value, _ARRAY_TYPES))
     return found
 
 
-def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
+def _copy_of(value: Any) -> Any:
+    return _np_copy(value) if isinstance(value, numpy.ndarray) else _clone(_detach(value))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, numpy.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and bool(_np_array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if a.shape != b.shape or a.dtype != b.dtype:
         return False
     if a.dtype.is_floating_point or a.dtype.is_complex:
