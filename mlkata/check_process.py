@@ -53,6 +53,7 @@ class CheckRequest:
     source_digest: str
     check_file: str
     banned: tuple[str, ...] = ()
+    banned_imports: tuple[str, ...] = ()  # modules the learner's file may not import ("torch")
     instead: str = ""
     timeout_s: float = 10.0
     memory_mb: int = 4096
@@ -63,17 +64,26 @@ class CheckRequest:
     def to_json(self) -> dict:
         data = dict(self.__dict__)
         data["banned"] = list(self.banned)
+        data["banned_imports"] = list(self.banned_imports)
         data["earlier"] = [exercise.to_json() for exercise in self.earlier]
         return data
 
     def preparation_key(self) -> tuple:
         """What a prepared check process depends on: all but the source being checked."""
-        return (self.exercise, self.learner_file, self.check_file, self.banned, self.instead, self.timeout_s, self.memory_mb)
+        return (
+            self.exercise, self.learner_file, self.check_file, self.banned, self.banned_imports,
+            self.instead, self.timeout_s, self.memory_mb,
+        )
 
     @classmethod
     def from_json(cls, data: dict) -> "CheckRequest":
         earlier = tuple(EarlierExercise.from_json(item) for item in data.get("earlier", ()))
-        return cls(**{**data, "banned": tuple(data.get("banned", ())), "earlier": earlier})
+        return cls(**{
+            **data,
+            "banned": tuple(data.get("banned", ())),
+            "banned_imports": tuple(data.get("banned_imports", ())),
+            "earlier": earlier,
+        })
 
 
 class CappedOutput(io.TextIOBase):
@@ -201,6 +211,7 @@ class _Outcome:
         self.snapshot = None
         self.check_module = None
         self.earlier = EarlierWork(request.earlier)
+        self.banned_imports: list[tuple[str, int]] = []  # (module, line) the learner's file imported
 
     def verdict(self, status: Status, headline: str, details=(), table=(), trace="") -> CheckResult:
         return CheckResult(
@@ -215,6 +226,13 @@ class _Outcome:
     def finish(self) -> CheckResult:
         # A banned call decides the verdict even if the learner's code caught it or the
         # check failed later for a reason the ban caused.
+        if self.banned_imports:
+            name, line = self.banned_imports[0]
+            return self.verdict(
+                Status.FAILED,
+                f"{self.request.display_path}:{line} imports {name}, which this exercise does without",
+                (self.request.instead or f"Remove the import of {name}.",),
+            )
         if self.bans is not None and self.bans.violations:
             first = self.bans.violations[0]
             advice = self.request.instead or "Build it from the operations the exercise names."
@@ -460,7 +478,7 @@ def _run_check(request: CheckRequest, outcome: _Outcome, restore) -> CheckResult
 
     outcome.earlier.update(request.earlier)
     _seed_everything(torch, numpy)
-    module = _exec_learner(request)
+    module = _exec_learner(request, outcome)
     restore()
     _seed_everything(torch, numpy)
 
@@ -494,14 +512,37 @@ def _load_module(name: str, path: str) -> types.ModuleType:
     return module
 
 
-def _exec_learner(request: CheckRequest) -> types.ModuleType:
+def _exec_learner(request: CheckRequest, outcome: _Outcome) -> types.ModuleType:
     """Import the learner's file from the exact source being checked."""
     name = f"learner_{request.exercise}"
     module = types.ModuleType(name)
     module.__file__ = request.learner_file
+    if request.banned_imports:
+        module.__builtins__ = _builtins_refusing(request.banned_imports, outcome)
     sys.modules[name] = module
     exec(_compile_learner(request), module.__dict__)
     return module
+
+
+def _builtins_refusing(banned: tuple[str, ...], outcome: _Outcome) -> dict:
+    """Builtins for the learner's module whose `__import__` refuses the banned modules.
+
+    Only the learner's own file sees them: libraries it uses import what they like.
+    """
+    import builtins
+
+    from mlkata.checking.bans import BannedCall
+
+    original = builtins.__import__
+
+    def refusing_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0 and any(name == module or name.startswith(module + ".") for module in banned):
+            line = sys._getframe(1).f_lineno
+            outcome.banned_imports.append((name, line))
+            raise BannedCall(f"import {name} (line {line})")
+        return original(name, globals, locals, fromlist, level)
+
+    return {**vars(builtins), "__import__": refusing_import}
 
 
 def _compile_learner(request: CheckRequest) -> types.CodeType:

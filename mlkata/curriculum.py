@@ -32,6 +32,7 @@ class Exercise:
     section: str
     hints: tuple[str, ...]
     banned: tuple[str, ...] = ()
+    banned_imports: tuple[str, ...] = ()
     instead: str = ""
     aliases: tuple[str, ...] = ()
     timeout_s: float = DEFAULT_TIMEOUT_S
@@ -112,6 +113,7 @@ def parse_manifest(text: str) -> Curriculum:
             section=e["section"],
             hints=tuple(hint.strip() for hint in e.get("hints", [])),
             banned=tuple(e.get("banned", [])),
+            banned_imports=tuple(e.get("banned_imports", [])),
             instead=e.get("instead", "").strip(),
             aliases=tuple(e.get("aliases", [])),
             timeout_s=float(e.get("timeout", DEFAULT_TIMEOUT_S)),

@@ -77,6 +77,7 @@ def build_request(
         source_digest=digest(source),
         check_file=str(exercise.check_path.resolve()),
         banned=exercise.banned,
+        banned_imports=exercise.banned_imports,
         instead=exercise.instead,
         timeout_s=exercise.timeout_s,
         memory_mb=exercise.memory_mb,
