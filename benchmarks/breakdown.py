@@ -20,7 +20,8 @@ from pathlib import Path
 from benchmarks.saves import SAVE_STYLES, FailingVersion, with_token
 from mlkata import state
 from mlkata.curriculum import Curriculum, Exercise
-from mlkata.runner import WorkerClient, build_request
+from mlkata.client import WorkerClient
+from mlkata.requests import build_request
 from mlkata.watch import POLL_DELAY_MS, WATCH_STEP_MS, is_exercise_source
 
 WATCHER_START_S = 0.5  # watchfiles gives no "ready" signal; changes before it is set up are lost
@@ -146,7 +147,7 @@ def draw_ms(curriculum: Curriculum, exercise: Exercise, result: dict, samples: i
     from rich.text import Text
 
     from mlkata import render
-    from mlkata.results import CheckResult
+    from mlkata.protocol import CheckResult
 
     verdict = CheckResult.from_json(result)
     timings = []

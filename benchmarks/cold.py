@@ -2,7 +2,7 @@
 
 Each run is a new interpreter that imports pytest, collects a one-test file, reads the
 learner's file, imports torch and runs the very same check through the same code
-(`mlkata.check_process.run`), so the only difference from watch mode is the cold start.
+(`mlkata.sandbox.harness.run`), so the only difference from watch mode is the cold start.
 Watching the file is left out, which flatters the baseline slightly.
 """
 
@@ -22,9 +22,9 @@ TEST_FILE = '''\
 import sys
 from pathlib import Path
 
-from mlkata.check_process import run
+from mlkata.sandbox.harness import run
 from mlkata.curriculum import load_curriculum
-from mlkata.runner import build_request
+from mlkata.requests import build_request
 
 LEARNER_FILE = Path({learner!r})
 

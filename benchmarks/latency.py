@@ -13,7 +13,7 @@ from benchmarks.saves import SAVE_STYLES, FailingVersion, with_token
 from benchmarks.watch_terminal import WatchTerminal
 from mlkata.curriculum import Exercise
 from mlkata.render import STYLE
-from mlkata.results import Status
+from mlkata.protocol import Status
 
 # The first line of any verdict, "✗ FAILED", as render.verdict draws it.
 ANY_VERDICT = re.compile("|".join(re.escape(f"{STYLE[s][0]} {s.label.upper()}") for s in Status).encode())

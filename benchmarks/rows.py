@@ -7,7 +7,7 @@ from benchmarks.commands import ImportReport, VerifyOutcome
 from benchmarks.figures import Figure, median, p95
 from benchmarks.latency import Idle, SaveSamples, StartUp
 from benchmarks.saves import SAVE_STYLES
-from mlkata.runner import default_parallelism
+from mlkata.client import default_parallelism
 
 SAVE_MEDIAN_MS = 100
 SAVE_P95_MS = 250

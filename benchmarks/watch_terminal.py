@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchmarks import proc
 
-WORKER_MODULE = "mlkata.worker"
+WORKER_MODULE = "mlkata.sandbox.worker"
 # Colours, cursor moves and hyperlinks (OSC 8): what a person does not see as text.
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
@@ -132,7 +132,7 @@ class WatchTerminal:
     # ---- processes ------------------------------------------------------------------
 
     def find_worker(self, timeout: float) -> int | None:
-        """The check worker the watch process started (`python -m mlkata.worker`)."""
+        """The check worker the watch process started (`python -m mlkata.sandbox.worker`)."""
         deadline = time.monotonic() + timeout
         while self.worker_pid is None:
             for child in proc.children(self.pid):

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from mlkata.curriculum import Curriculum, Exercise, load_curriculum
 from mlkata.errors import MlkataError
-from mlkata.results import CheckResult
+from mlkata.protocol import CheckResult
 from mlkata.workspace import Workspace
 
 if TYPE_CHECKING:
-    from mlkata.check_process import CheckRequest
+    from mlkata.protocol import CheckRequest
 
-# `mlkata.runner` (subprocesses, threads) is imported by the functions that check:
+# `mlkata.client` (subprocesses, threads) is imported by the functions that check:
 # `list` and `hint` never do.
 
 
@@ -51,8 +51,8 @@ class Session:
         return None
 
     def request_for(self, exercise: Exercise) -> CheckRequest | CheckResult:
-        from mlkata.earlier import EarlierExercise
-        from mlkata.runner import build_request
+        from mlkata.protocol import EarlierExercise
+        from mlkata.requests import build_request
 
         order = self.curriculum.exercises
         earlier = tuple(
@@ -115,7 +115,7 @@ def open_session(start: Path | None = None) -> Session:
 
 def rebuild_progress(session: Session) -> list[CheckResult]:
     """After a lost state file: every exercise whose file differs from the stub is checked."""
-    from mlkata.runner import check_many, default_parallelism
+    from mlkata.client import check_many, default_parallelism
 
     edited = [
         e for e in session.curriculum.exercises
@@ -219,7 +219,7 @@ def next_hint(session: Session, name: str | None, show_all: bool) -> HintView:
 
 
 def run_one(session: Session, name: str | None) -> tuple[Exercise, CheckResult, Exercise | None]:
-    from mlkata.runner import check_many
+    from mlkata.client import check_many
 
     exercise = resolve(session, name)
     [result] = check_many([session.request_for(exercise)], log_path=session.workspace.worker_log)
@@ -228,7 +228,7 @@ def run_one(session: Session, name: str | None) -> tuple[Exercise, CheckResult, 
 
 
 def verify(session: Session, on_result=None) -> list[tuple[Exercise, CheckResult]]:
-    from mlkata.runner import check_many, default_parallelism
+    from mlkata.client import check_many, default_parallelism
 
     exercises = list(session.curriculum.exercises)
     results = check_many(

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlkata.check_process import CheckRequest
-from mlkata.results import CheckResult
+from mlkata.protocol import CheckRequest
+from mlkata.protocol import CheckResult
 from mlkata.curriculum import Curriculum, data_root
-from mlkata.results import Status
-from mlkata.runner import build_request, check_many, default_parallelism
+from mlkata.protocol import Status
+from mlkata.client import check_many, default_parallelism
+from mlkata.requests import build_request
 
 MIN_HINTS, MAX_HINTS = 2, 4
 
@@ -51,7 +52,7 @@ def static_problems(curriculum: Curriculum) -> list[Problem]:
 def _unresolvable_bans(banned: tuple[str, ...]) -> list[str]:
     if not banned:
         return []
-    from mlkata.checking.bans import resolve  # imports torch: only dev check pays for it
+    from mlkata.sandbox.bans import resolve  # imports torch: only dev check pays for it
 
     messages = []
     for spec in banned:

@@ -17,11 +17,11 @@ def main() -> None:
 
 
 def _prestart_watch_worker() -> None:
-    from mlkata import runner, workspace
+    from mlkata import client, workspace
     from mlkata.errors import MlkataError
 
     try:
         found = workspace.find()
     except MlkataError:
         return  # the command will say so itself
-    runner.prestart_worker(1, found.worker_log)
+    client.prestart_worker(1, found.worker_log)

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from mlkata.app import ExerciseRow, HintView
 from mlkata.curriculum import Curriculum, Exercise
-from mlkata.results import CheckResult, Status
+from mlkata.protocol import CheckResult, Status
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

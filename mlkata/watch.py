@@ -24,10 +24,10 @@ from rich.text import Text
 
 from mlkata import app as logic
 from mlkata import render
-from mlkata.check_process import CheckRequest
+from mlkata.protocol import CheckRequest
 from mlkata.curriculum import Exercise
-from mlkata.results import CheckResult
-from mlkata.runner import WorkerClient
+from mlkata.protocol import CheckResult
+from mlkata.client import WorkerClient
 
 # watchfiles yields a batch once no new change has come for this long.
 WATCH_STEP_MS = 20

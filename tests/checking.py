@@ -6,8 +6,9 @@ import queue
 from pathlib import Path
 
 from mlkata.curriculum import Exercise
-from mlkata.results import CheckResult
-from mlkata.runner import WorkerClient, build_request
+from mlkata.protocol import CheckResult
+from mlkata.client import WorkerClient
+from mlkata.requests import build_request
 
 RESULT_TIMEOUT_S = 120
 

@@ -1,6 +1,6 @@
 import pytest
 
-from mlkata.runner import WorkerClient
+from mlkata.client import WorkerClient
 
 
 @pytest.fixture(scope="session")

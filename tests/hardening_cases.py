@@ -311,8 +311,8 @@ CASES = [
         "wrong answer, the harness's verdict method replaced",
         _code("""
             import sys, torch
-            from mlkata.results import CheckResult, Status
-            cp = sys.modules["mlkata.check_process"]
+            from mlkata.protocol import CheckResult, Status
+            cp = sys.modules["mlkata.sandbox.harness"]
             cp._Outcome.finish = lambda self: CheckResult("identity_matrix", Status.PASSED, "identity_matrix passed")
             cp._Outcome.explain = lambda self, error: CheckResult("identity_matrix", Status.PASSED, "identity_matrix passed")
         """) + WRONG_BODY,

@@ -7,7 +7,7 @@ import pytest
 
 import tests.wrong_solutions
 from mlkata.curriculum import load_curriculum
-from mlkata.results import Status
+from mlkata.protocol import Status
 from tests.checking import check_file, check_source, explanation
 
 CURRICULUM = load_curriculum()

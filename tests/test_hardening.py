@@ -25,13 +25,13 @@ import pytest
 import torch
 
 from mlkata import state, workspace
-from mlkata.check_process import CheckRequest
+from mlkata.protocol import CheckRequest
 from mlkata.checking import CheckFailed, Learner
 from mlkata.curriculum import Curriculum, Exercise, Section, load_curriculum
 from mlkata.errors import MlkataError
-from mlkata.process_tree import alive
-from mlkata.results import CheckResult, Status
-from mlkata.runner import build_request, digest
+from mlkata.sandbox.process_tree import alive
+from mlkata.protocol import CheckResult, Status
+from mlkata.requests import build_request, digest
 from tests.checking import explanation
 from tests.hardening_cases import CASES, LEDGER, RIGHT, WRONG, WRONG_BODY, LearnerCase, Row
 from tests.pty_watch import WatchTerminal

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from mlkata.curriculum import load_curriculum
-from mlkata.results import Status
-from mlkata.runner import WorkerClient
+from mlkata.protocol import Status
+from mlkata.client import WorkerClient
 from tests.checking import check_source, explanation
 
 EXERCISE = load_curriculum().get("identity_matrix")

@@ -6,8 +6,8 @@ import time
 import pytest
 
 from mlkata.curriculum import load_curriculum
-from mlkata.results import Status
-from mlkata.runner import WATCHDOG_GRACE_S, WorkerClient
+from mlkata.protocol import Status
+from mlkata.client import WATCHDOG_GRACE_S, WorkerClient
 from tests.checking import check_source, explanation
 
 EXERCISE = dataclasses.replace(load_curriculum().get("identity_matrix"), timeout_s=1.0)

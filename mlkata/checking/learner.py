@@ -22,7 +22,7 @@ import torch
 
 from mlkata.checking.describe import describe_call
 from mlkata.checking.failure import CheckFailed, NotWritten, record_call
-from mlkata.checking.guard import Snapshot
+from mlkata.sandbox.guard import Snapshot
 
 _clone = torch.Tensor.clone
 _detach = torch.Tensor.detach

@@ -30,7 +30,7 @@ def load_reference(check_file: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     register_check_module(name)
-    from mlkata.earlier import loading_references
+    from mlkata.sandbox.imports import loading_references
 
     with loading_references():  # its imports of earlier exercises are references too
         spec.loader.exec_module(module)

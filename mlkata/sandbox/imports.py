@@ -20,28 +20,11 @@ import importlib.abc
 import importlib.util
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from mlkata.protocol import EarlierExercise
 
 EXERCISES_PACKAGE = "mlkata.exercises"
 GIVEN_PACKAGE = "mlkata.given"
-
-
-@dataclass(frozen=True)
-class EarlierExercise:
-    """One exercise a checked file may import, as a check request carries it."""
-
-    name: str
-    file: str  # absolute path of the file `mlkata.exercises.NAME` loads
-    display: str  # how messages name that file
-    status: str  # its last verdict ("passed", "failed", ...) or "" if never checked
-    reference: str  # its reference solution, which other references import instead
-
-    def to_json(self) -> list[str]:
-        return [self.name, self.file, self.display, self.status, self.reference]
-
-    @classmethod
-    def from_json(cls, data: list[str]) -> "EarlierExercise":
-        return cls(*data)
 
 
 class EarlierWork(importlib.abc.MetaPathFinder):

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlkata.earlier import EarlierExercise, EarlierWork
-from mlkata.results import CheckResult, Status
+from mlkata.protocol import CheckRequest, CheckResult, Status
+from mlkata.sandbox.imports import EarlierWork
 
 OUTPUT_LIMIT_CHARS = 8_000
 # Sizes a verdict's parts are cut to; a screen cannot show more anyway.
@@ -40,50 +40,6 @@ FIRST_LINE_SCAN_CHARS = 100_000
 REPEATED_FRAMES_SHOWN = 3
 MLKATA_DIR = str(Path(__file__).resolve().parent) + os.sep
 OOM_MARKERS = ("can't allocate memory", "DefaultCPUAllocator", "not enough memory", "out of memory")
-
-
-@dataclass(frozen=True)
-class CheckRequest:
-    """Everything a check process needs; plain data so it can cross a pipe as JSON."""
-
-    exercise: str
-    learner_file: str  # absolute path; used for attribution and tracebacks
-    display_path: str  # how messages name the file (relative to the workspace)
-    source: str  # the exact content being checked
-    source_digest: str
-    check_file: str
-    banned: tuple[str, ...] = ()
-    banned_imports: tuple[str, ...] = ()  # modules the learner's file may not import ("torch")
-    instead: str = ""
-    timeout_s: float = 10.0
-    memory_mb: int = 4096
-    # The exercises `mlkata.exercises.NAME` may load, and the folder of `mlkata.given`.
-    earlier: tuple[EarlierExercise, ...] = ()
-    given_dir: str = ""
-
-    def to_json(self) -> dict:
-        data = dict(self.__dict__)
-        data["banned"] = list(self.banned)
-        data["banned_imports"] = list(self.banned_imports)
-        data["earlier"] = [exercise.to_json() for exercise in self.earlier]
-        return data
-
-    def preparation_key(self) -> tuple:
-        """What a prepared check process depends on: all but the source being checked."""
-        return (
-            self.exercise, self.learner_file, self.check_file, self.banned, self.banned_imports,
-            self.instead, self.timeout_s, self.memory_mb,
-        )
-
-    @classmethod
-    def from_json(cls, data: dict) -> "CheckRequest":
-        earlier = tuple(EarlierExercise.from_json(item) for item in data.get("earlier", ()))
-        return cls(**{
-            **data,
-            "banned": tuple(data.get("banned", ())),
-            "banned_imports": tuple(data.get("banned_imports", ())),
-            "earlier": earlier,
-        })
 
 
 class CappedOutput(io.TextIOBase):
@@ -268,7 +224,7 @@ class _Outcome:
         return result.with_updates(details=(*result.details, *notes)) if notes else result
 
     def explain(self, error: BaseException) -> CheckResult:
-        from mlkata.checking.bans import BannedCall
+        from mlkata.sandbox.bans import BannedCall
         from mlkata.checking.failure import CheckFailed, NotWritten, current_calls
 
         calls = [f"call: {line}" for line in current_calls()]
@@ -451,8 +407,8 @@ def _nothing() -> None:
 
 def _prepare(request: CheckRequest, outcome: _Outcome):
     """Load the check, enforce the bans and snapshot what learner code must not change."""
-    from mlkata.checking.bans import BanList, install
-    from mlkata.checking.guard import Snapshot
+    from mlkata.sandbox.bans import BanList, install
+    from mlkata.sandbox.guard import Snapshot
 
     outcome.earlier.install(request.given_dir)  # before the check loads its reference
     outcome.check_module = _load_module(f"mlkata_check_{request.exercise}", request.check_file)
@@ -531,7 +487,7 @@ def _builtins_refusing(banned: tuple[str, ...], outcome: _Outcome) -> dict:
     """
     import builtins
 
-    from mlkata.checking.bans import BannedCall
+    from mlkata.sandbox.bans import BannedCall
 
     original = builtins.__import__
 

@@ -2,7 +2,7 @@
 
 Importing torch costs over a second; forking a process that already has it costs a few
 milliseconds. The worker imports and warms torch, then for every request forks a
-disposable child that runs `check_process.run` and writes its verdict to a pipe. The
+disposable child that runs `harness.run` and writes its verdict to a pipe. The
 worker itself never runs learner code. It enforces the time limit (killing the child's
 whole process group), the memory cap (an address-space limit in the child) and works out
 verdicts the child could not report itself: a hang, a crash by signal, an early exit.
@@ -36,9 +36,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlkata import process_tree
-from mlkata.check_process import CheckRequest
-from mlkata.results import CheckResult, Status
+from mlkata.sandbox import process_tree
+from mlkata.protocol import CheckRequest
+from mlkata.protocol import CheckResult, Status
 
 RESULT_READ_CHUNK = 1 << 16
 # Without a pidfd, how often to look whether a check whose pipe closed has exited.
@@ -91,9 +91,10 @@ def prepare_torch() -> None:
     import numpy.random  # noqa: F401 - numpy loads these lazily; every check needs them
     import numpy.testing  # noqa: F401
 
-    import mlkata.check_process  # noqa: F401
+    import mlkata.sandbox.harness  # noqa: F401
     import mlkata.checking  # noqa: F401
-    from mlkata.checking import bans, guard, loops, modules, rays, windows  # noqa: F401
+    from mlkata.checking import loops, modules, rays, windows  # noqa: F401
+    from mlkata.sandbox import bans, guard  # noqa: F401
 
     bans._unseen_by_mode()
     guard.take_before_fork()
@@ -121,7 +122,7 @@ def warm_up_steps() -> list:
     import torch
     import torch.nn.functional as F
 
-    from mlkata.checking.bans import BanList, BanMode
+    from mlkata.sandbox.bans import BanList, BanMode
 
     x = torch.randn(2, 3, 8, 8)
     w = torch.randn(4, 3, 3, 3)
@@ -210,9 +211,9 @@ def fork_standby(template: CheckRequest, parallel: int = 1) -> Standby:
             os.close(result_read)
             _close_inherited_fds(keep=(request_read, result_write))
             _become_check_process(limit, worker_pid, scratch)
-            from mlkata import check_process
+            from mlkata.sandbox import harness
 
-            finish = check_process.prepare(template)
+            finish = harness.prepare(template)
             message = _read_all(request_read)
             if not message:
                 code = 0  # not needed after all: the worker closed the pipe
@@ -298,9 +299,9 @@ def start_check(check_id: str, request: CheckRequest, parallel: int = 1) -> Runn
             os.close(read_fd)
             _close_inherited_fds(keep=write_fd)
             _become_check_process(limit, worker_pid, scratch)
-            from mlkata import check_process
+            from mlkata.sandbox import harness
 
-            code = _report(check_process.run(request), write_fd)
+            code = _report(harness.run(request), write_fd)
         except MemoryError:
             code = EXIT_OUT_OF_MEMORY  # too little memory left even to report
         finally:
@@ -627,7 +628,7 @@ class Worker:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m mlkata.worker")
+    parser = argparse.ArgumentParser(prog="python -m mlkata.sandbox.worker")
     parser.add_argument("--parallel", type=int, default=1)
     args = parser.parse_args(argv)
 

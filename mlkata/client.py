@@ -1,13 +1,12 @@
-"""Running checks from the user's side: build requests, talk to the warm worker.
+"""Running checks from the user's side: talk to the warm worker.
 
-The command-line process never imports torch. It starts `python -m mlkata.worker`,
+The command-line process never imports torch. It starts `python -m mlkata.sandbox.worker`,
 sends it requests as JSON lines and reads verdicts back. A worker that dies is replaced
 and the checks it had in hand are sent again, so a crash costs time, never a verdict.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -20,11 +19,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from mlkata.check_process import CheckRequest
-from mlkata.curriculum import Exercise, data_root, load_curriculum
-from mlkata.earlier import EarlierExercise
 from mlkata.errors import MlkataError
-from mlkata.results import CheckResult, Status
+from mlkata.protocol import CheckRequest, CheckResult, Status
 
 WORKER_START_TIMEOUT_S = 120.0
 MAX_WORKER_RESTARTS = 5
@@ -36,67 +32,13 @@ WATCHDOG_PERIOD_S = 0.5
 DEATHS_BEFORE_VERDICT = 2
 
 
-def digest(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-
-
-def reference_earlier(exercise: Exercise) -> tuple[EarlierExercise, ...]:
-    """The exercises before `exercise`, each as its reference solution (which passes)."""
-    curriculum = load_curriculum()
-    before = curriculum.exercises[: curriculum.index(exercise)] if exercise in curriculum.exercises else ()
-    return tuple(
-        EarlierExercise(e.name, str(e.solution_path.resolve()), e.relative_path.as_posix(), "passed", str(e.solution_path.resolve()))
-        for e in before
-    )
-
-
-def build_request(
-    exercise: Exercise,
-    file: Path,
-    display_path: str,
-    earlier: tuple[EarlierExercise, ...] | None = None,
-) -> CheckRequest | CheckResult:
-    """The request for checking `file` as it is now, or the verdict if it cannot be read.
-
-    `earlier` says which file each earlier exercise is (`mlkata.exercises.NAME`); by
-    default, the reference solutions.
-    """
-    try:
-        source = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return _unreadable(exercise, f"{display_path} is missing", f"Restore the stub with `mlkata reset {exercise.name}`.")
-    except PermissionError:
-        return _unreadable(exercise, f"{display_path} cannot be read (permission denied)", "Give yourself read permission on the file.")
-    except (UnicodeDecodeError, OSError) as error:
-        return _unreadable(exercise, f"{display_path} cannot be read: {error}", "Save the file as UTF-8 text.")
-    return CheckRequest(
-        exercise=exercise.name,
-        learner_file=str(file.resolve()),
-        display_path=display_path,
-        source=source,
-        source_digest=digest(source),
-        check_file=str(exercise.check_path.resolve()),
-        banned=exercise.banned,
-        banned_imports=exercise.banned_imports,
-        instead=exercise.instead,
-        timeout_s=exercise.timeout_s,
-        memory_mb=exercise.memory_mb,
-        earlier=reference_earlier(exercise) if earlier is None else earlier,
-        given_dir=str(data_root("given")),
-    )
-
-
-def _unreadable(exercise: Exercise, headline: str, advice: str) -> CheckResult:
-    return CheckResult(exercise=exercise.name, status=Status.ERROR, headline=headline, details=(advice,))
-
-
 def spawn_worker(parallel: int, log_path: Path | None) -> subprocess.Popen:
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the worker compiles the checks once
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "mlkata.worker", "--parallel", str(parallel)],
+            [sys.executable, "-m", "mlkata.sandbox.worker", "--parallel", str(parallel)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,
