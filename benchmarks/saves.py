@@ -9,14 +9,13 @@ changes nothing the check looks at.
 from __future__ import annotations
 
 import ast
-import importlib
 import os
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlkata.curriculum import Curriculum, Exercise
+from mlkata.mistakes import load_mistakes
 
 
 @dataclass(frozen=True)
@@ -66,21 +65,6 @@ def with_token(source: str, token: str) -> str:
     return "".join(lines[:leading] + [line] + lines[leading:])
 
 
-def _wrong_solutions() -> list:
-    """The project's catalogue of plausible mistakes (tests/wrong_solutions), if present."""
-    try:
-        package = importlib.import_module("tests.wrong_solutions")
-    except ImportError:
-        return []
-    cases = []
-    for info in pkgutil.iter_modules(package.__path__):
-        try:
-            cases.extend(importlib.import_module(f"{package.__name__}.{info.name}").CASES)
-        except Exception:  # noqa: BLE001 - a catalogue being edited must not stop a benchmark
-            continue
-    return cases
-
-
 # Verdicts a learner meets on most saves; hangs and crashes are rare and slow by design.
 EVERYDAY_STATUSES = ("failed", "error", "not_started")
 
@@ -88,16 +72,16 @@ EVERYDAY_STATUSES = ("failed", "error", "not_started")
 def failing_versions(exercise: Exercise) -> list[FailingVersion]:
     """Two different versions of the exercise's file that do not pass.
 
-    Real mistakes from the wrong-solution catalogue where there are two (plain failures
+    Known mistakes of the exercise (its mistakes.toml) where there are two (plain failures
     first); otherwise the stub and the stub with a note (both "not started"), which
     still makes the full trip through the check.
     """
-    cases = [c for c in _wrong_solutions() if c.exercise == exercise.name and c.status in EVERYDAY_STATUSES]
-    cases.sort(key=lambda c: EVERYDAY_STATUSES.index(c.status))
+    cases = [m for m in load_mistakes(exercise) if m.status.value in EVERYDAY_STATUSES]
+    cases.sort(key=lambda m: EVERYDAY_STATUSES.index(m.status.value))
     versions: list[FailingVersion] = []
     for case in cases:
         if all(case.source != v.source for v in versions):
-            versions.append(FailingVersion(case.label, case.source))
+            versions.append(FailingVersion(case.name, case.source))
         if len(versions) == 2:
             return versions
     stub = exercise.stub_path.read_text(encoding="utf-8")

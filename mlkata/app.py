@@ -54,7 +54,6 @@ class Session:
         from mlkata.protocol import EarlierExercise
         from mlkata.requests import build_request
 
-        order = self.curriculum.exercises
         earlier = tuple(
             EarlierExercise(
                 e.name,
@@ -63,7 +62,7 @@ class Session:
                 "passed" if e.name in self.progress.done else self.progress.last_status.get(e.name, ""),
                 str(e.solution_path.resolve()),
             )
-            for e in order[: order.index(exercise)]
+            for e in self.curriculum.before(exercise)
         )
         return build_request(exercise, self.workspace.file_for(exercise), self.workspace.display(exercise), earlier)
 
@@ -87,8 +86,8 @@ class Session:
 
 
 def open_session(start: Path | None = None) -> Session:
-    curriculum = load_curriculum()
     ws = workspace_mod.find(start)
+    curriculum = load_curriculum(ws.pack_root())
     loaded = state.load(ws.state_path, curriculum)
     session = Session(curriculum, ws, loaded.progress)
     if loaded.damaged_copy is not None:
@@ -137,8 +136,9 @@ def rebuild_progress(session: Session) -> list[CheckResult]:
     return results
 
 
-def init_workspace(target: Path) -> Workspace:
-    return workspace_mod.init(target, load_curriculum())
+def init_workspace(target: Path, pack: Path | None = None) -> tuple[Workspace, Curriculum]:
+    curriculum = load_curriculum(pack)
+    return workspace_mod.init(target, curriculum), curriculum
 
 
 @dataclass(frozen=True)

@@ -63,13 +63,13 @@ def _session():
 @clean_errors
 def init(
     folder: Annotated[Path, typer.Argument(help="Where to create the workspace (must not exist or be empty).")] = Path("mlkata-workspace"),
+    pack: Annotated[Optional[Path], typer.Option("--pack", help="Make it from this exercise pack instead of mlkata's curriculum.")] = None,
 ) -> None:
     """Create a workspace with fresh copies of every exercise. Never overwrites anything."""
     from mlkata import app as logic
     from mlkata import render
 
-    workspace = logic.init_workspace(folder)
-    curriculum = logic.load_curriculum()
+    workspace, curriculum = logic.init_workspace(folder, pack)
     render.show(render.created_workspace(workspace.root, curriculum.exercises[0] if curriculum.exercises else None))
 
 
@@ -167,21 +167,40 @@ def solution(name: NameArgument = None) -> None:
     render.show(render.solution(exercise, source))
 
 
+PackOption = Annotated[
+    Optional[Path], typer.Option("--pack", help="The exercise pack's folder (default: mlkata's own curriculum).", show_default=False)
+]
+
+
 @dev.command("check")
 @clean_errors
-def dev_check() -> None:
-    """Validate the manifest against the files; run every stub and reference solution."""
-    from mlkata import render
-
-    from mlkata import devcheck
+def dev_check(
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", help="Prove only this exercise.", show_default=False)] = None,
+    pack: PackOption = None,
+) -> None:
+    """Prove a pack: manifest and files agree, stubs are not started, references pass,
+    every known mistake fails with its phrases."""
+    from mlkata import devcheck, render
     from mlkata.curriculum import load_curriculum
 
-    curriculum = load_curriculum()
-    problems = devcheck.static_problems(curriculum)
-    if not problems:
-        problems = devcheck.run_problems(curriculum)
-    render.show(render.dev_check_report(problems, len(curriculum.exercises)))
-    raise typer.Exit(1 if problems else 0)
+    curriculum = load_curriculum(pack)
+    static, proofs = devcheck.check_curriculum(curriculum, only=exercise)
+    render.show(render.dev_check_report(static, proofs))
+    raise typer.Exit(1 if static or any(proof.problems for proof in proofs) else 0)
+
+
+@dev.command("new")
+@clean_errors
+def dev_new(
+    section: Annotated[str, typer.Argument(help="Section (MLAB day) folder, e.g. 02_cnn; a new one is added at the end.", show_default=False)],
+    name: Annotated[str, typer.Argument(help="The exercise's name, unique in the pack.", show_default=False)],
+    pack: PackOption = None,
+) -> None:
+    """Scaffold an exercise: manifest entry, stub, check, reference and mistakes file."""
+    from mlkata import render, scaffold
+
+    pack_, written = scaffold.new_exercise(section, name, pack)
+    render.show(render.scaffolded(name, pack_, written))
 
 
 def main() -> None:

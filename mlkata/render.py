@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlkata.app import ExerciseRow, HintView
-from mlkata.curriculum import Curriculum, Exercise
+from mlkata.curriculum import Curriculum, Exercise, Pack
 from mlkata.protocol import CheckResult, Status
 
 console = Console(highlight=False)
@@ -230,12 +230,26 @@ def rule(title: str = "") -> RenderableType:
     return Rule(title, style="dim")
 
 
-def dev_check_report(problems, exercise_count: int) -> RenderableType:
+def dev_check_report(static, proofs) -> RenderableType:
+    problems = [*static, *(problem for proof in proofs for problem in proof.problems)]
+    mistakes = sum(proof.mistakes for proof in proofs)
     if not problems:
-        return Text(f"✓ {exercise_count} exercises: manifest and files agree, every stub is not started, every reference passes.", style="bold green")
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=f"{len(problems)} problems")
+        return Text(
+            f"✓ {len(proofs)} exercise{'s' if len(proofs) != 1 else ''}, {mistakes} known mistakes: manifest and files agree, "
+            "every stub is not started, every reference passes, every known mistake fails as it should.",
+            style="bold green",
+        )
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
     table.add_column("where", style="bold")
     table.add_column("what")
     for problem in problems:
         table.add_row(escape(problem.where), escape(problem.what))
     return table
+
+
+def scaffolded(name: str, pack: Pack, written: list[Path]) -> RenderableType:
+    lines = [Text.assemble("Scaffolded ", (name, "bold magenta"), " in ", (str(pack.root), "cyan"), ":")]
+    lines.extend(Text(f"  {path.relative_to(pack.root)}") for path in written)
+    pack_option = "" if pack.is_builtin else f" --pack {pack.root}"
+    lines.append(Text(f"Fill in the TODOs, then drive it to green with `mlkata dev check --exercise {name}{pack_option}`."))
+    return Group(*lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from mlkata.curriculum import Exercise, data_root, load_curriculum
+from mlkata.curriculum import Exercise, load_curriculum
 from mlkata.protocol import CheckRequest, CheckResult, EarlierExercise, Status
 
 
@@ -20,8 +20,8 @@ def digest(source: str) -> str:
 
 def reference_earlier(exercise: Exercise) -> tuple[EarlierExercise, ...]:
     """The exercises before `exercise`, each as its reference solution (which passes)."""
-    curriculum = load_curriculum()
-    before = curriculum.exercises[: curriculum.index(exercise)] if exercise in curriculum.exercises else ()
+    curriculum = load_curriculum(exercise.pack.root)
+    before = curriculum.before(exercise) if exercise in curriculum.exercises else ()
     return tuple(
         EarlierExercise(e.name, str(e.solution_path.resolve()), e.relative_path.as_posix(), "passed", str(e.solution_path.resolve()))
         for e in before
@@ -60,7 +60,7 @@ def build_request(
         timeout_s=exercise.timeout_s,
         memory_mb=exercise.memory_mb,
         earlier=reference_earlier(exercise) if earlier is None else earlier,
-        given_dir=str(data_root("given")),
+        given_dir=str(exercise.pack.given_dir),
     )
 
 

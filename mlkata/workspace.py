@@ -7,6 +7,7 @@ keeping a copy of it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -59,6 +60,21 @@ class Workspace:
     def exercises_dir(self) -> Path:
         return self.root / "exercises"
 
+    @property
+    def config_path(self) -> Path:
+        return self.meta / "config.json"
+
+    def pack_root(self) -> Path | None:
+        """The exercise pack this workspace was made from; None for mlkata's own curriculum."""
+        try:
+            config = json.loads(self.config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            raise MlkataError(f"{self.config_path} cannot be read ({error}); it names this workspace's exercise pack.") from None
+        pack = config.get("pack") if isinstance(config, dict) else None
+        return Path(pack) if isinstance(pack, str) else None
+
     def file_for(self, exercise: Exercise) -> Path:
         return self.root / exercise.relative_path
 
@@ -94,6 +110,8 @@ def init(target: Path, curriculum: Curriculum) -> Workspace:
         )
     workspace = Workspace(target)
     workspace.meta.mkdir(parents=True)
+    if not curriculum.pack.is_builtin:
+        workspace.config_path.write_text(json.dumps({"pack": str(curriculum.pack.root)}, indent=2) + "\n", encoding="utf-8")
     for exercise in curriculum.exercises:
         _copy_new(exercise.stub_path, workspace.file_for(exercise))
     (target / "README.md").write_text(WORKSPACE_README, encoding="utf-8")

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from mlkata.cli import cli
 from mlkata.curriculum import load_curriculum
+from mlkata.mistakes import load_mistakes
 
 CURRICULUM = load_curriculum()
 SUBPROCESS_TIMEOUT_S = 300
@@ -40,17 +41,11 @@ def state_of(workspace: Path) -> dict:
 
 
 def a_wrong_solution(name: str):
-    """A plausible wrong solution of `name` from tests/wrong_solutions, with its phrases."""
-    import importlib
-    import pkgutil
-
-    import tests.wrong_solutions
-
-    for info in pkgutil.iter_modules(tests.wrong_solutions.__path__):
-        for case in importlib.import_module(f"tests.wrong_solutions.{info.name}").CASES:
-            if case.exercise == name and case.status == "failed" and case.expect:
-                return case
-    raise LookupError(f"no wrong solution for {name}")
+    """A known mistake of `name` (from its mistakes.toml) that fails with phrases to look for."""
+    for mistake in load_mistakes(CURRICULUM.get(name)):
+        if mistake.status.value == "failed" and mistake.expect:
+            return mistake
+    raise LookupError(f"no known mistake for {name}")
 
 
 def solve(workspace: Path, name: str) -> None:

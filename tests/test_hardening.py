@@ -27,7 +27,7 @@ import torch
 from mlkata import state, workspace
 from mlkata.protocol import CheckRequest
 from mlkata.checking import CheckFailed, Learner
-from mlkata.curriculum import Curriculum, Exercise, Section, load_curriculum
+from mlkata.curriculum import Curriculum, Exercise, Pack, Section, load_curriculum
 from mlkata.errors import MlkataError
 from mlkata.sandbox.process_tree import alive
 from mlkata.protocol import CheckResult, Status
@@ -798,18 +798,17 @@ def test_two_commands_saving_progress_at_once_keep_both(tmp_path):
 
 
 def test_an_upgrade_that_adds_renames_and_reorders_keeps_progress(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    monkeypatch.setattr("mlkata.curriculum.data_root", lambda kind: data / kind)
+    pack = Pack(tmp_path / "data")
     section = Section("s", "Synthetic", "W0D0")
 
     def exercise(name: str, *aliases: str) -> Exercise:
-        stub = data / "exercises" / "s" / f"{name}.py"
+        stub = pack.exercises_dir / "s" / f"{name}.py"
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(f"# stub of {name}\n")
-        return Exercise(name=name, section="s", hints=("a", "b"), aliases=aliases)
+        return Exercise(name=name, section="s", hints=("a", "b"), pack=pack, aliases=aliases)
 
-    old = Curriculum((section,), (exercise("alpha"), exercise("beta"), exercise("gamma")))
-    new = Curriculum((section,), (exercise("gamma"), exercise("alpha"), exercise("beta_renamed", "beta"), exercise("delta")))
+    old = Curriculum(pack, "", (section,), (exercise("alpha"), exercise("beta"), exercise("gamma")))
+    new = Curriculum(pack, "", (section,), (exercise("gamma"), exercise("alpha"), exercise("beta_renamed", "beta"), exercise("delta")))
     ws = workspace.init(tmp_path / "ws", old)
     work = {"alpha": "# my alpha\n", "beta": "# my beta\n", "gamma": "# my gamma\n"}
     for name, text in work.items():

@@ -38,10 +38,12 @@ def watch_worker():
 def test_a_run_sees_nothing_an_earlier_run_left(worker, watch_worker, tmp_path, monkeypatch, which):
     client = worker if which == "fresh processes" else watch_worker
     monkeypatch.chdir(tmp_path)
-    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "mlkata-check-*")))
+    # Scratch folders are named after the worker that made them: count only this one's.
+    pattern = os.path.join(tempfile.gettempdir(), f"mlkata-check-{client._process.pid}-*")
+    before = set(glob.glob(pattern))
     for _ in range(3):
         result = check_source(client, EXERCISE, LEAVES_TRACES, tmp_path)
         assert result.status is Status.PASSED, explanation(result)
     assert not list(tmp_path.rglob("written_by_learner.txt"))  # not in the workspace either
-    left = set(glob.glob(os.path.join(tempfile.gettempdir(), "mlkata-check-*"))) - before
+    left = set(glob.glob(pattern)) - before
     assert len(left) <= 1  # at most the folder of a prepared process still waiting

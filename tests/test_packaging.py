@@ -44,8 +44,9 @@ def test_wheel_carries_exercises_checks_and_manifest(installed, tmp_path):
     probe = run(
         str(python), "-c",
         "import json, mlkata.curriculum as c; cur = c.load_curriculum(); "
-        "print(json.dumps([str(c.data_root('exercises')), len(cur.exercises), "
-        "all(e.stub_path.is_file() and e.check_path.is_file() and e.solution_path.is_file() for e in cur.exercises)]))",
+        "print(json.dumps([str(cur.pack.root), len(cur.exercises), "
+        "all(e.stub_path.is_file() and e.check_path.is_file() and e.solution_path.is_file() "
+        "and e.mistakes_path.is_file() for e in cur.exercises)]))",
         cwd=tmp_path,
     )
     exercises_root, count, complete = json.loads(probe.stdout)

@@ -16,13 +16,15 @@ def register_check_module(name: str) -> None:
     loaded_check_modules.append(name)
 
 
-def load_reference(check_file: str) -> ModuleType:
-    """The reference solution that sits beside a check: `solutions/<name>.py`.
+def load_reference(check_file: str, exercise: str | None = None) -> ModuleType:
+    """The reference solution that sits beside a check: `solution.py` in the same folder.
 
-    Call it as `reference = load_reference(__file__)` at the top of a check.
+    Call it as `reference = load_reference(__file__)` at the top of a check; another
+    exercise's of the same section as `load_reference(__file__, "intersect_ray_1d")`.
     """
-    path = Path(check_file).parent / "solutions" / Path(check_file).name
-    name = f"mlkata_reference_{path.parent.parent.name}_{path.stem}"
+    folder = Path(check_file).parent
+    path = (folder.parent / exercise if exercise else folder) / "solution.py"
+    name = f"mlkata_reference_{path.parent.parent.name}_{path.parent.name}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)

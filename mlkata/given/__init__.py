@@ -5,6 +5,6 @@ when nothing else is said). During a check mlkata points this package at the pac
 exercise being checked.
 """
 
-from mlkata.curriculum import data_root
+from mlkata.curriculum import builtin_pack
 
-__path__ = [str(data_root("given"))]
+__path__ = [str(builtin_pack().given_dir)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
+import linecache
 import os
 import random
 import sys
@@ -418,7 +419,7 @@ def _prepare(request: CheckRequest, outcome: _Outcome):
         trusted_files=(request.check_file,),
         trusted_dirs=(
             MLKATA_DIR,
-            str(Path(request.check_file).parent.parent) + os.sep,
+            str(Path(request.check_file).parents[2]) + os.sep,  # the pack's checks/: every check and reference
             *((request.given_dir.rstrip(os.sep) + os.sep,) if request.given_dir else ()),
         ),
     )
@@ -476,6 +477,8 @@ def _exec_learner(request: CheckRequest, outcome: _Outcome) -> types.ModuleType:
     if request.banned_imports:
         module.__builtins__ = _builtins_refusing(request.banned_imports, outcome)
     sys.modules[name] = module
+    # inspect and tracebacks read the text that is checked, never the file as it is now.
+    linecache.cache[request.learner_file] = (len(request.source), None, request.source.splitlines(True), request.learner_file)
     exec(_compile_learner(request), module.__dict__)
     return module
 

@@ -108,9 +108,9 @@ def compile_checks() -> None:
     """
     import compileall
 
-    from mlkata.curriculum import data_root
+    from mlkata.curriculum import builtin_pack
 
-    compileall.compile_dir(str(data_root("checks")), quiet=2)
+    compileall.compile_dir(str(builtin_pack().checks_dir), quiet=2)
 
 
 def warm_up_steps() -> list:

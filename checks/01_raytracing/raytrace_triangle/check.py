@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import torch
 
 from mlkata.checking import context, load_reference, randn, strided
@@ -7,7 +5,7 @@ from mlkata.checking.loops import expect_no_loop
 from mlkata.checking.rays import aimed_rays, call_batched, camera_rays, explain_triangles, expect_per_ray
 
 # The single-ray reference, run once per ray.
-reference = load_reference(str(Path(__file__).with_name("triangle_line_intersects.py")))
+reference = load_reference(__file__, "triangle_line_intersects")
 
 IN_FRONT = torch.tensor([[2.0, -1.7, -1.3], [2.2, 1.9, -0.6], [1.8, -0.3, 1.8]])
 BEHIND = IN_FRONT * torch.tensor([-1.0, 1.0, 1.0])  # mirrored to x < 0: only backward extensions reach it

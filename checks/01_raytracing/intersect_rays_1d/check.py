@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import torch
 
 from mlkata.checking import context, load_reference, randn, strided
@@ -7,7 +5,7 @@ from mlkata.checking.loops import expect_no_loop
 from mlkata.checking.rays import call_batched, explain_segments, expect_per_ray
 
 # The single-ray reference, run once per ray and segment.
-reference = load_reference(str(Path(__file__).with_name("intersect_ray_1d.py")))
+reference = load_reference(__file__, "intersect_ray_1d")
 FLAT = torch.tensor([1.0, 1.0, 0.0])  # everything lies in the plane z = 0
 
 
