@@ -44,8 +44,21 @@ class Proof:
 def static_problems(curriculum: Curriculum) -> list[Problem]:
     """What is wrong between the manifest and the files, without running anything."""
     problems = [problem for exercise in curriculum.exercises for problem in exercise_problems(curriculum, exercise)]
-    problems.extend(_duplicate_names(curriculum))
-    problems.extend(_unlisted_files(curriculum))
+    problems.extend(pack_problems(curriculum))
+    return problems
+
+
+def pack_problems(curriculum: Curriculum) -> list[Problem]:
+    """What is wrong with the pack as a whole: names used twice, files of no exercise, placeholders."""
+    problems = _duplicate_names(curriculum) + _unlisted_files(curriculum)
+    manifest = str(curriculum.pack.manifest_path)
+    if SCAFFOLD_MARK in curriculum.title:
+        problems.append(Problem(manifest, "the pack's title is still the scaffold's placeholder"))
+    problems.extend(
+        Problem(manifest, f"the title of section {section.name} is still the scaffold's placeholder")
+        for section in curriculum.sections
+        if SCAFFOLD_MARK in section.title
+    )
     return problems
 
 
@@ -231,7 +244,7 @@ def check_curriculum(curriculum: Curriculum, only: str | None = None, parallel: 
     from mlkata.client import WorkerClient, default_parallelism
 
     exercises = [curriculum.get(only)] if only else list(curriculum.exercises)
-    static = [] if only else _duplicate_names(curriculum) + _unlisted_files(curriculum)
+    static = [] if only else pack_problems(curriculum)
     with WorkerClient(parallel=parallel or default_parallelism()) as worker:
         proofs = prove(exercises, curriculum, worker.submit, worker.messages)
     return static, proofs

@@ -93,7 +93,7 @@ def exercise_header(curriculum: Curriculum, exercise: Exercise, absolute: Path |
     return Text.assemble(
         (f"Exercise {position}/{len(curriculum.exercises)}", "bold"),
         "  ",
-        (f"{section.name} · MLAB {section.mlab_day}", "dim"),
+        (f"{section.name} · MLAB {section.mlab_day}" if section.mlab_day else section.name, "dim"),
         "  ",
         (exercise.name, "bold magenta"),
         "\n",

@@ -92,12 +92,26 @@ def prepare_torch() -> None:
     import numpy.testing  # noqa: F401
 
     import mlkata.sandbox.harness  # noqa: F401
-    import mlkata.checking  # noqa: F401
-    from mlkata.checking import loops, modules, rays, windows  # noqa: F401
-    from mlkata.sandbox import bans, guard  # noqa: F401
+    from mlkata.sandbox import bans, guard
 
+    import_check_api()
     bans._unseen_by_mode()
     guard.take_before_fork()
+
+
+def import_check_api() -> None:
+    """Import every module of `mlkata.checking` now.
+
+    Imported before the fork, a module is paid for once, and the guard's snapshot covers
+    it: a helper module added for a new section is warmed and guarded without a list.
+    """
+    import importlib
+    import pkgutil
+
+    import mlkata.checking
+
+    for info in pkgutil.iter_modules(mlkata.checking.__path__):
+        importlib.import_module(f"mlkata.checking.{info.name}")
 
 
 def compile_checks() -> None:
