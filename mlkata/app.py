@@ -222,7 +222,7 @@ def run_one(session: Session, name: str | None) -> tuple[Exercise, CheckResult, 
     from mlkata.client import check_many
 
     exercise = resolve(session, name)
-    [result] = check_many([session.request_for(exercise)], log_path=session.workspace.worker_log)
+    [result] = check_many([session.request_for(exercise)], log_path=session.workspace.worker_log, wait_for_simplest=True)
     moved_to = session.record(exercise, result)
     return exercise, result, moved_to
 

@@ -84,10 +84,9 @@ def exercise_problems(curriculum: Curriculum, exercise: Exercise) -> list[Proble
     except MlkataError as error:
         found.append(str(error))
     else:
-        if len(mistakes) < MIN_MISTAKES:
-            found.append(
-                f"has {len(mistakes)} known mistakes in {exercise.mistakes_path.name}; at least {MIN_MISTAKES} prove its explanations"
-            )
+        wrong = sum(m.status is not Status.PASSED for m in mistakes)
+        if wrong < MIN_MISTAKES:
+            found.append(f"has {wrong} known mistakes in {exercise.mistakes_path.name}; at least {MIN_MISTAKES} prove its explanations")
     return [Problem(exercise.name, what) for what in found]
 
 
@@ -169,7 +168,8 @@ def runs_for(exercise: Exercise, scratch: Path) -> list[_Run]:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(mistake.source, encoding="utf-8")
         request = build_request(exercise, file, display)
-        runs.append(_Run(exercise, f"known mistake {mistake.name!r}", request, mistake.status, mistake.expect))
+        role = f"accepted answer {mistake.name!r}" if mistake.status is Status.PASSED else f"known mistake {mistake.name!r}"
+        runs.append(_Run(exercise, role, request, mistake.status, mistake.expect))
     return runs
 
 

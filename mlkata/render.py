@@ -48,6 +48,8 @@ def verdict(result: CheckResult) -> RenderableType:
     parts: list[RenderableType] = [
         Text.assemble((f"{icon} {result.status.label.upper()}", style), "  ", (result.headline, "bold"))
     ]
+    if result.parts:
+        parts.append(parts_strip(result.parts))
     for line in result.details:
         if line.startswith("call: "):
             parts.append(Text.assemble(("  in ", "dim"), (line.removeprefix("call: "), "cyan")))
@@ -55,6 +57,10 @@ def verdict(result: CheckResult) -> RenderableType:
             parts.append(Text("  " + line))
     if result.table:
         parts.append(_side_by_side(result.table))
+    if result.simplest is not None:
+        parts.append(simplest_case(result.simplest))
+    elif result.seeking_simplest:
+        parts.append(Text("  looking for the simplest failing case…", style="dim"))
     if result.trace:
         parts.append(Panel(Text(result.trace), title="traceback (your file)", title_align="left", border_style="red", box=box.ROUNDED))
     if result.output or result.output_dropped:
@@ -64,6 +70,37 @@ def verdict(result: CheckResult) -> RenderableType:
             body.append(f"\n… {hidden + result.output_dropped:,} more characters not shown", style="dim")
         parts.append(Panel(body, title="your code printed", title_align="left", border_style="dim", box=box.ROUNDED))
     return Group(*parts)
+
+
+PART_MARK = {Status.PASSED.value: ("✓", "green"), Status.NOT_STARTED.value: ("○", "yellow")}
+
+
+def parts_strip(statuses: tuple[tuple[str, str], ...]) -> RenderableType:
+    """`2 of 3 parts pass  ✓ rearrange_1  ✗ rearrange_2  ○ rearrange_3`."""
+    passed = sum(status == Status.PASSED.value for _, status in statuses)
+    text = Text(f"  {passed} of {len(statuses)} parts pass ", style="bold")
+    for name, status in statuses:
+        mark, style = PART_MARK.get(status, ("✗", "red"))
+        text.append(f" {mark} {name}", style=style)
+    return text
+
+
+def simplest_case(case) -> RenderableType:
+    """The smallest inputs that still fail, written out whole, with expected and got."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", justify="right")
+    grid.add_column()
+    for name, value in case.inputs:
+        grid.add_row(name, Text(value))
+    grid.add_row("expected", Text(case.expected, style="green"))
+    grid.add_row("got", Text(case.got, style="red"))
+    return Panel(
+        Group(Text(case.call, style="cyan"), Text(case.headline, style="dim"), grid),
+        title="the simplest failing case",
+        title_align="left",
+        border_style="yellow",
+        box=box.ROUNDED,
+    )
 
 
 OUTPUT_LINES_SHOWN = 12

@@ -27,7 +27,7 @@ from mlkata import render
 from mlkata.protocol import CheckRequest
 from mlkata.curriculum import Exercise
 from mlkata.protocol import CheckResult
-from mlkata.client import WorkerClient
+from mlkata.client import WorkerClient, with_simplest
 
 # watchfiles yields a batch once no new change has come for this long.
 WATCH_STEP_MS = 20
@@ -68,6 +68,7 @@ class WatchLoop:
         self.worker = WorkerClient(parallel=1, log_path=session.workspace.worker_log, messages=self.events)
         self.exercise: Exercise | None = session.current()
         self.running_id: str | None = None
+        self.last_result_id: str | None = None  # the check whose verdict is on screen
         self.running_digest: str | None = None
         self.checked_digest: str | None = None
         self.screen = Screen()
@@ -104,6 +105,8 @@ class WatchLoop:
             self._on_key(event["key"])
         elif kind == "result":
             self._on_result(event["id"], CheckResult.from_json(event["result"]))
+        elif kind == "detail":
+            self._on_detail(event["id"], event.get("simplest"))
         elif kind == "resize":
             self._draw()
         elif kind == "watcher_failed":
@@ -148,6 +151,7 @@ class WatchLoop:
         if check_id != self.running_id or self.exercise is None:
             return  # a cancelled or superseded check
         self.running_id = None
+        self.last_result_id = check_id
         self.screen.checking = False
         self.checked_digest = result.source_digest
         finished = self.exercise
@@ -158,6 +162,14 @@ class WatchLoop:
             if moved_to is not None:
                 self._switch_to(moved_to)
                 self._check_current(force=True)
+        self._draw()
+
+    def _on_detail(self, check_id: str, simplest: dict | None) -> None:
+        """The simplest failing case of the verdict on screen arrived (or none was found)."""
+        result = self.screen.result
+        if check_id != self.last_result_id or result is None or not result.seeking_simplest:
+            return
+        self.screen.result = with_simplest(result, simplest)
         self._draw()
 
     def _skip_to_next(self) -> None:

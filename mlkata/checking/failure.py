@@ -34,6 +34,8 @@ class CheckFailed(Exception):
         where = [f"call: {line}" for line in current_calls()]
         self.details = tuple(where) + tuple(details)
         self.table = tuple(tuple(row) for row in table)
+        # Set by `expect_matches`: looks, until a deadline, for the simplest failing case.
+        self.simplest = None
 
 
 class NotWritten(Exception):
@@ -59,6 +61,12 @@ def current_calls() -> list[str]:
 
 def record_call(description: str) -> None:
     _last_call[0] = description
+
+
+def forget_calls() -> None:
+    """Start afresh: the next part of a check must not inherit this one's context lines."""
+    _call_stack.clear()
+    _last_call[0] = ""
 
 
 @contextlib.contextmanager
