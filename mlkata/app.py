@@ -25,6 +25,14 @@ if TYPE_CHECKING:
 # `list` and `hint` never do.
 
 
+def remember_parts(progress: state.Progress, exercise: Exercise, result: CheckResult) -> None:
+    """How many parts of an exercise of several parts passed last time ("2 of 3")."""
+    if result.parts:
+        progress.parts[exercise.name] = [result.parts_passed, len(result.parts)]
+    else:
+        progress.parts.pop(exercise.name, None)
+
+
 @dataclass
 class Session:
     curriculum: Curriculum
@@ -71,6 +79,7 @@ class Session:
         progress = self.progress
         progress.attempts[exercise.name] = progress.attempts.get(exercise.name, 0) + 1
         progress.last_status[exercise.name] = result.status.value
+        remember_parts(progress, exercise, result)
         moved_to = None
         if result.passed:
             progress.done.add(exercise.name)
@@ -152,6 +161,7 @@ class ExerciseRow:
     last_status: str | None
     hint_level: int
     hints_total: int
+    parts: tuple[int, int] | None = None  # (passed, total) last time, for an exercise of several parts
 
     def to_json(self) -> dict:
         return {
@@ -161,6 +171,7 @@ class ExerciseRow:
             "done": self.done,
             "current": self.current,
             "last_status": self.last_status,
+            "parts": list(self.parts) if self.parts else None,
         }
 
 
@@ -178,6 +189,7 @@ def list_rows(session: Session) -> list[ExerciseRow]:
             last_status=progress.last_status.get(e.name),
             hint_level=progress.hint_levels.get(e.name, 0),
             hints_total=len(e.hints),
+            parts=tuple(progress.parts[e.name]) if e.name in progress.parts else None,
         )
         for e in session.curriculum.exercises
     ]
@@ -239,6 +251,7 @@ def verify(session: Session, on_result=None) -> list[tuple[Exercise, CheckResult
     )
     for exercise, result in zip(exercises, results):
         session.progress.last_status[exercise.name] = result.status.value
+        remember_parts(session.progress, exercise, result)
         if result.passed:
             session.progress.done.add(exercise.name)
     session.save()

@@ -174,7 +174,8 @@ def _row_status(row: ExerciseRow) -> Text:
         return Text("✓ done", style="green")
     if row.last_status:
         icon, style = STYLE[Status(row.last_status)]
-        return Text(f"{icon} {Status(row.last_status).label}", style=style.replace("bold ", ""))
+        parts = f" · {row.parts[0]}/{row.parts[1]} parts" if row.parts else ""
+        return Text(f"{icon} {Status(row.last_status).label}{parts}", style=style.replace("bold ", ""))
     return Text("· pending", style="dim")
 
 
@@ -270,10 +271,12 @@ def rule(title: str = "") -> RenderableType:
 def dev_check_report(static, proofs) -> RenderableType:
     problems = [*static, *(problem for proof in proofs for problem in proof.problems)]
     mistakes = sum(proof.mistakes for proof in proofs)
+    accepted = sum(proof.accepted for proof in proofs)
     if not problems:
+        also = f" and {accepted} other right answer{'s' if accepted != 1 else ''}" if accepted else ""
         return Text(
             f"✓ {len(proofs)} exercise{'s' if len(proofs) != 1 else ''}, {mistakes} known mistakes: manifest and files agree, "
-            "every stub is not started, every reference passes, every known mistake fails as it should.",
+            f"every stub is not started, every reference{also} {'pass' if accepted else 'passes'}, every known mistake fails as it should.",
             style="bold green",
         )
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")

@@ -54,8 +54,10 @@ class NotWritten(Exception):
 def current_calls() -> list[str]:
     """The context lines a failure should mention, outermost first."""
     lines = list(_call_stack)
-    if _last_call[0] and _last_call[0] not in lines:
-        lines.append(_last_call[0])
+    call = _last_call[0]
+    # A call the innermost context already spells out (`rearrange_2() should be ...`) is not repeated.
+    if call and call not in lines and not (lines and lines[-1].startswith(call)):
+        lines.append(call)
     return lines
 
 

@@ -541,8 +541,7 @@ def _run_parts(parts, outcome: _Outcome, restore, explain) -> CheckResult:
             ("Write it next: the parts before it already run.",) if passed else (),
         )
     outcome.simplest_finder = outcome.part_finders.get(name)
-    summary = f"{passed} of {len(verdicts)} parts pass; the first that does not is {name}"
-    return verdict.with_updates(parts=statuses, details=(summary, *verdict.details))
+    return verdict.with_updates(parts=statuses)
 
 
 def _seed_everything(torch, numpy) -> None:
