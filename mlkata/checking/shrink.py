@@ -46,47 +46,51 @@ class Outcome:
 
     @property
     def signature(self) -> str:
-        """The headline with its numbers blanked: the *kind* of failure."""
-        return re.sub(r"\d+(\.\d+)?(e[-+]?\d+)?", "#", self.headline)
+        """The headline with its numbers (and the plurals they decide) blanked: the *kind* of failure."""
+        blanked = re.sub(r"\d+(\.\d+)?(e[-+]?\d+)?", "#", self.headline)
+        return re.sub(r"\bentry\b", "entries", blanked)
 
 
 Attempt = Callable[[tuple, dict], "Outcome | None"]
 
 
-def shrink(
+class OutOfTime(BaseException):
+    """Raised into learner code when the search for the simplest case runs out of time."""
+
+
+def shrinking(
     attempt: Attempt,
     args: tuple,
     kwargs: dict,
     target: Outcome,
     deadline: float,
     values: bool = True,
-) -> tuple[tuple, dict, Outcome] | None:
-    """Smaller arguments on which `attempt` fails like `target`, or None if none was found."""
-    best: tuple[tuple, dict, Outcome] | None = None
+):
+    """Yield ever simpler arguments on which `attempt` fails like `target`: (args, kwargs, outcome).
+
+    The last one yielded is the simplest found; stopping early (a deadline, `OutOfTime`
+    raised into a slow call) still leaves every case yielded so far a real failure.
+    """
     current = (args, kwargs)
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
         for candidate in _smaller(*current):
             if time.monotonic() >= deadline:
-                break
+                return
             outcome = _run(attempt, candidate)
             if outcome is not None and outcome.signature == target.signature:
-                current, best, improved = candidate, (*candidate, outcome), True
+                current, improved = candidate, True
+                yield (*candidate, outcome)
                 break
-    if values and time.monotonic() < deadline:
+    if values:
         for candidate in _simpler_values(*current):
             if time.monotonic() >= deadline:
-                break
+                return
             outcome = _run(attempt, candidate)
             if outcome is not None and outcome.signature == target.signature:
-                best = (*candidate, outcome)
-                break
-    if best is None:
-        args_, kwargs_ = current
-        outcome = _run(attempt, current)
-        return (args_, kwargs_, outcome) if outcome is not None and outcome.signature == target.signature else None
-    return best
+                yield (*candidate, outcome)
+                return
 
 
 def _run(attempt: Attempt, candidate: tuple[tuple, dict]) -> Outcome | None:
@@ -160,8 +164,11 @@ def _is_array(value: Any) -> bool:
 def _cut(value: Any, dim: int, k: int) -> Any:
     """The first k entries along `dim`, in the same memory layout."""
     if isinstance(value, numpy.ndarray):
-        return value[(slice(None),) * dim + (slice(0, k),)]
+        cut = value[(slice(None),) * dim + (slice(0, k),)]
+        return numpy.ascontiguousarray(cut) if value.flags.c_contiguous else cut
     cut = _narrow(value, dim, 0, k)
+    if value.is_contiguous():
+        cut = cut.contiguous()  # a contiguous input stays contiguous: the layout is part of the case
     return _detach(cut).requires_grad_(value.requires_grad) if value.is_leaf else cut
 
 

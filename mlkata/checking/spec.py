@@ -32,7 +32,7 @@ import torch
 
 from mlkata.checking.compare import expect_close, expect_equal
 from mlkata.checking.failure import CheckFailed
-from mlkata.checking.shrink import Outcome, describe_case, shrink
+from mlkata.checking.shrink import OutOfTime, Outcome, describe_case, shrinking
 from mlkata.checking.tolerance import input_scale
 
 PART_ATTRIBUTE = "mlkata_part"
@@ -137,7 +137,12 @@ class _Comparison:
         """What looks, until a deadline, for the simplest inputs that fail like these."""
 
         def find(deadline: float):
-            found = shrink(self.attempt, args, kwargs, Outcome(headline), deadline)
+            found = None
+            try:
+                for found in shrinking(self.attempt, args, kwargs, Outcome(headline), deadline):
+                    pass
+            except OutOfTime:
+                pass  # the simplest case found so far stands
             if found is None:
                 return None
             small_args, small_kwargs, outcome = found

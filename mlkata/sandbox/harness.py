@@ -18,6 +18,7 @@ import io
 import linecache
 import os
 import random
+import signal
 import sys
 import time
 import traceback
@@ -81,6 +82,7 @@ class Finished:
 
 # How long a check process may look for the simplest failing case after its verdict.
 SIMPLEST_CASE_BUDGET_S = 1.0
+ALARM_GRACE_S = 0.1
 
 
 def run(request: CheckRequest) -> Finished:
@@ -151,11 +153,24 @@ def _look_for_simplest(finder, outcome: "_Outcome", restore, budget_s: float) ->
     Whatever goes wrong here costs only the simplest case, never the verdict; a banned
     call made on the smaller inputs discards it.
     """
+    from mlkata.checking.shrink import OutOfTime
+
     violations = len(outcome.bans.violations) if outcome.bans is not None else 0
+
+    def out_of_time(_signum, _frame):
+        raise OutOfTime
+
+    # The deadline is checked between attempts; the alarm ends a slow one (learner code
+    # that loops on small inputs) a moment after it.
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, budget_s + ALARM_GRACE_S)
     try:
         found = finder(time.monotonic() + budget_s)
     except BaseException:  # noqa: BLE001 - the verdict has been given already
         found = None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     restore()
     if outcome.bans is not None and len(outcome.bans.violations) > violations:
         return None
