@@ -19,9 +19,14 @@ def verb(subject: str, singular: str, plural: str) -> str:
     a call (`conv1d(x, w)`) or a name (`running_mean`, `the bias`) is singular.
     """
     words = subject.rstrip().split()
-    last = words[-1].lower() if words else ""
-    plural_noun = last.endswith("s") and not last.endswith(("ss", "us", "is", "as", ")")) and last.isalpha()
+    # The head noun comes before the first preposition: "c.grad after 2 calls", "the output in eval mode".
+    cut = next((i for i, word in enumerate(words) if i and word in _PREPOSITIONS), len(words))
+    head = words[cut - 1].lower() if cut else ""
+    plural_noun = head.endswith("s") and not head.endswith(("ss", "us", "is", "as")) and head.isalpha()
     return f"{subject} {plural if plural_noun else singular}"
+
+
+_PREPOSITIONS = frozenset({"after", "at", "before", "for", "from", "in", "of", "on", "over", "when", "where", "with", "without"})
 
 
 def shape_text(shape: Any) -> str:
@@ -52,6 +57,11 @@ def describe(value: Any, limit: int = 60) -> str:
         return text
     if isinstance(value, torch.nn.Module):
         return type(value).__name__
+    held = getattr(value, "__dict__", {}).get("array") if not isinstance(value, type) else None
+    if isinstance(held, numpy.ndarray):
+        # A tensor of a NumPy autograd (03_backprop's Tensor): its array, and whether it is tracked.
+        tracked = " requires_grad" if getattr(value, "requires_grad", False) is True else ""
+        return f"{type(value).__name__}({describe(held)}{tracked})"
     if isinstance(value, (list, tuple)) and any(isinstance(v, torch.Tensor) for v in value):
         inner = ", ".join(describe(v, limit) for v in value[:4])
         more = ", ..." if len(value) > 4 else ""

@@ -198,7 +198,8 @@ def _made(mistake: Mistake, got: Any, args: tuple, kwargs: dict, tolerance: dict
 
 
 def _own_details(failure: CheckFailed) -> tuple[str, ...]:
-    return tuple(line for line in failure.details)
+    """A failure's own lines, without the call lines a new CheckFailed adds again."""
+    return tuple(line for line in failure.details if not line.startswith("call: "))
 
 
 def _is_number(value: Any) -> bool:

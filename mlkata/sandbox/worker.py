@@ -147,8 +147,14 @@ def warm_up_steps() -> list:
         with BanMode(BanList(["torch.eye"], learner_file="<warm-up>")):
             torch.eye(2)
 
+    def optimizers():
+        import torch._dynamo  # noqa: F401 - torch.optim imports it on first use, slowly
+
+        torch.optim.Adam([torch.nn.Parameter(torch.ones(2))]).step()
+
     return [
         compile_checks,
+        optimizers,
         lambda: torch.testing.assert_close(x, x.clone()),
         lambda: (F.conv2d(x, w, stride=2, padding=1), F.conv1d(x[:, :, 0], w[:, :, 0])),
         lambda: (F.max_pool2d(x, 2), F.batch_norm(x, torch.zeros(3), torch.ones(3), training=True)),
