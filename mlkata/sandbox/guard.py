@@ -249,18 +249,23 @@ def take_before_fork() -> None:
 
 
 def _torch_rebinds_its_own(original: Any, now: Any) -> bool:
-    """Whether a changed attribute is torch wrapping one of its own functions.
+    """Whether a changed attribute is torch wrapping a function in a function of its own.
 
-    Importing `torch._dynamo` (which building any optimizer does) wraps `torch.manual_seed`
-    in a function of its own that keeps the original as `__wrapped__`; that is torch's
-    business, not the learner's. Anything else that changed is put back as ever.
+    Importing `torch._dynamo` (which the first optimizer step does) wraps
+    `torch.manual_seed`, and building an optimizer wraps its class's `step` for the
+    profiler; each wrapper keeps the original as `__wrapped__` and its code lives in torch.
+    That is torch's business, not the learner's. Anything else that changed is put back.
     """
-    module = getattr(now, "__module__", None) or ""
+    code = getattr(now, "__code__", None)
     return (
         now is not _MISSING
         and getattr(now, "__wrapped__", None) is original
-        and (module == "torch" or module.startswith("torch."))
+        and code is not None
+        and code.co_filename.startswith(_TORCH_DIR)
     )
+
+
+_TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
 
 
 def _shadows(space: Any, attr: str) -> bool:
