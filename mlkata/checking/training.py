@@ -14,7 +14,6 @@ Optimizers are compared with torch.optim in `optimizers.py`.
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,8 +24,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from mlkata.checking.compare import expect_close
-from mlkata.checking.describe import describe_call
-from mlkata.checking.failure import CheckFailed, record_call
+from mlkata.checking.failure import CheckFailed
 from mlkata.checking.inputs import generator
 from mlkata.checking.learner import Learner
 
@@ -171,9 +169,7 @@ def call_changing_inputs(learner: Learner, name: str, *args: Any, **kwargs: Any)
     replaced functions put back) does.
     """
     function = getattr(learner, name)._fn
-    result = learner.call(lambda: function(*args, **kwargs), name=name)
-    record_call(describe_call(name, args, kwargs, [p for p in inspect.signature(function).parameters]))
-    return result
+    return learner.call(function, *args, name=name, inputs_may_change=True, **kwargs)
 
 
 def expect_python_float(value: Any, what: str) -> float:

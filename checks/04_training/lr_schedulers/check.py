@@ -1,7 +1,6 @@
 import torch
 from torch.optim import lr_scheduler
 
-import mlkata.checking.optimizers  # noqa: F401 - loads what torch.optim imports on first use, with the check
 from mlkata.checking import CheckFailed, context, expect, part
 
 EPOCHS = 30

@@ -3,7 +3,6 @@ import copy
 import torch
 import torch.nn.functional as F
 
-import mlkata.checking.optimizers  # noqa: F401 - loads what torch.optim imports on first use, with the check
 from mlkata.checking import CheckFailed, context, expect, expect_close, load_reference
 from mlkata.checking.training import (
     Loader,
