@@ -28,6 +28,7 @@ import dataclasses
 import difflib
 import functools
 import importlib
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -55,8 +56,12 @@ TINY = {
     "type_vocab_size": 2,
     "layer_norm_epsilon": 1e-12,
 }
-# float64 models: any correct arrangement of the arithmetic agrees to ~1e-15.
-TIGHT = {"rtol": 1e-10, "atol": 1e-10}
+# float64 models. Any arrangement of the arithmetic agrees to ~1e-15, but a right answer
+# may hold one constant rounded to float32 (`torch.sqrt(torch.tensor(head_size))`, an erf
+# GELU dividing by `torch.sqrt(torch.tensor(2.0))`): up to 6e-8 relative per constant,
+# 1e-8 absolute on a whole BertLanguageModel (measured). Formula slips stay far outside:
+# tanh GELU ~1e-4, a LayerNorm eps of 1e-5 instead of 1e-12 ~1e-5 on these inputs.
+TIGHT = {"rtol": 1e-6, "atol": 1e-7}
 BIG_NEGATIVE = -10000.0
 # The fields a check's context line shows, in this order.
 SHOWN_FIELDS = (
@@ -140,9 +145,21 @@ def built(
     reference = seeded(lambda: factory(config), seed)
     with context(f"{label}: its parameters"):
         model = learner_module(learner, class_name, config, reference, label=class_name, advice=advice)
+        expect_dropout_probability(model, config, label=class_name)
     model.train(mode == "train")
     reference.train(mode == "train")
     return label, reference, model
+
+
+def expect_dropout_probability(model: nn.Module, config: Any, *, label: str) -> None:
+    """Every nn.Dropout inside `model` drops with config.dropout, not a number written in."""
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Dropout) and module.p != config.dropout:
+            raise CheckFailed(
+                f"{label}.{name} is nn.Dropout(p={module.p:g}), but config.dropout = {config.dropout:g}",
+                ("Build every dropout from the config: nn.Dropout(config.dropout). The check turns dropout "
+                 "off (0), on (0.5) and full (1) through the config.",),
+            )
 
 
 def head_size_advice(config: Any) -> Callable[[str, str], str]:
@@ -279,6 +296,90 @@ def expect_module_matches(
     return expect_matches(call, reference, *args, what=what, mistakes=mistakes, **TIGHT, **kwargs)
 
 
+def explain_constant_factor(
+    failure: CheckFailed,
+    got: Any,
+    expected: torch.Tensor,
+    *,
+    what: str,
+    explain: Callable[[float], tuple[str, str]],
+) -> None:
+    """Re-raise `failure` as a named mistake when `got` is `expected` times one constant.
+
+    A wrong scale (1/sqrt(hidden_size), no scale, a scale applied twice, ...) multiplies
+    every value by the same factor c; `explain(c)` gives (headline, advice) for it.
+    Does nothing when the failure already names a mistake or the ratio is not constant.
+    """
+    if "differs from the expected values" not in failure.headline:
+        return
+    if not isinstance(got, torch.Tensor) or got.shape != expected.shape or got.numel() < 2:
+        return
+    got, expected = got.detach().double(), expected.detach().double()
+    where = expected.abs() > 1e-6 * expected.abs().max()
+    if int(where.sum()) < 2:
+        return
+    ratios = got[where] / expected[where]
+    factor = float(ratios.median())
+    if not math.isfinite(factor) or factor == 0 or abs(factor - 1) < 1e-6:
+        return
+    if bool(((ratios - factor).abs() <= 1e-6 * abs(factor)).all()):
+        headline, advice = explain(factor)
+        raise CheckFailed(f"{what}: {headline}", (advice, f"Every value is {factor:.6g} times the expected one.")) from None
+
+
+def explain_batch_error(
+    learner: Learner,
+    call: Callable[..., Any],
+    args: tuple,
+    kwargs: dict,
+    *,
+    label: str,
+    advice: str,
+    retry: Callable[..., Any] | None = None,
+) -> Any:
+    """`call(*args, **kwargs)`; if it raises on a batch but runs on the first row alone, say so.
+
+    The tensors in args and kwargs have the batch first; `retry` (the untracked callable,
+    so that the failure's call line stays the batch's) runs the first row. A learner's mistake that only
+    a batch of several rows shows (a mask squeezed to (seq,), positions counted over the
+    whole batch) fails with its own error message and where it was raised.
+    """
+    from mlkata.checking.failure import NotWritten
+
+    try:
+        return call(*args, **kwargs)
+    except (CheckFailed, NotWritten):
+        raise
+    except Exception as error:  # noqa: BLE001 - explained below when one row works
+        tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
+        batch = tensors[0].shape[0] if tensors and tensors[0].dim() > 0 else 1
+        if batch < 2:
+            raise
+        first = lambda a: a[:1] if isinstance(a, torch.Tensor) else a  # noqa: E731
+        try:
+            (retry or call)(*map(first, args), **{key: first(value) for key, value in kwargs.items()})
+        except Exception:  # noqa: BLE001 - not a batch-only problem: let the original error speak
+            raise error from None
+        where = _learner_line(learner, error)
+        raise CheckFailed(
+            f"{label} works on a batch of 1 but raises on a batch of {batch}: {type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else ''}",
+            (*([where] if where else []), advice),
+        ) from None
+
+
+def _learner_line(learner: Learner, error: BaseException) -> str:
+    """`raised at line N: code`, the innermost frame of the learner's file, or ""."""
+    import traceback
+
+    filename = getattr(learner, "_filename", None)
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f"Raised at line {frame.lineno} of your file: {(frame.line or '').strip()}"
+
+
 def expect_eval_repeatable(learner: Learner, model: nn.Module, *args: Any, label: str, **kwargs: Any) -> None:
     """With dropout 0.5 in eval mode: the same output on every call."""
     model.eval()
@@ -344,9 +445,21 @@ def _main_tensor(value: Any) -> torch.Tensor:
 # ---------------------------------------------------------------- masks and batches
 
 
-def one_zero_mask(lengths: Sequence[int], seq: int) -> torch.Tensor:
-    """(batch, seq) int64: 1 for the first `length` tokens of each row, 0 for the padding after."""
-    return torch.tensor([[1] * n + [0] * (seq - n) for n in lengths], dtype=torch.int64)
+def one_zero_mask(lengths: Sequence[int] | Sequence[str], seq: int) -> torch.Tensor:
+    """(batch, seq) int64: 1 for the first `length` tokens of each row, 0 for the padding after.
+
+    A row given as a string of 0s and 1s ("0110111") is taken as it is: padding at the
+    start or in the middle, which code that assumes padding at the end gets wrong.
+    """
+    rows = [[int(c) for c in n] if isinstance(n, str) else [1] * n + [0] * (seq - n) for n in lengths]
+    return torch.tensor(rows, dtype=torch.int64)
+
+
+def mask_text(lengths: Sequence[int] | Sequence[str]) -> str:
+    """How a check's context line describes a padding pattern."""
+    if all(isinstance(n, int) for n in lengths):
+        return f"real lengths {list(lengths)}"
+    return f"real (1) and padding (0) tokens {' '.join(str(n) for n in lengths)}, padding not only at the end"
 
 
 def additive_mask(one_zero: torch.Tensor, dtype: torch.dtype = torch.float64) -> torch.Tensor:
@@ -381,7 +494,10 @@ def attention(
     softmax_dim: int = -1,
     mask_after_softmax: bool = False,
     mask_on_queries: bool = False,
+    mask_zeroes_after_softmax: bool = False,
     merge: str = "head head_size",
+    value_split: str = "head head_size",
+    extra_scale: float = 1.0,
     use_sdpa: bool = True,
 ) -> torch.Tensor:
     """BertSelfAttention.forward from the projections in `state`, and its usual mistakes.
@@ -389,21 +505,27 @@ def attention(
     The right computation (all keyword defaults) uses F.scaled_dot_product_attention on
     the split heads with the additive mask; the keywords give the wrong variants.
     """
-    q, k, v = (_heads(x, state, f"{prefix}project_{name}", num_heads) for name in ("query", "key", "value"))
+    q, k = (_heads(x, state, f"{prefix}project_{name}", num_heads) for name in ("query", "key"))
+    v = _heads(x, state, f"{prefix}project_value", num_heads, value_split)
     B, nh, T, hs = q.shape
-    right = softmax_dim == -1 and not mask_after_softmax and not mask_on_queries
+    after = mask_after_softmax or mask_zeroes_after_softmax
+    right = softmax_dim == -1 and not after and not mask_on_queries and extra_scale == 1.0
     if right and use_sdpa:
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)  # (B, nh, T, hs)
     else:
-        scores = q @ k.transpose(-2, -1) / hs**0.5  # (B, nh, T, T)
-        if mask is not None and not mask_after_softmax:
+        scores = q @ k.transpose(-2, -1) / hs**0.5 * extra_scale  # (B, nh, T, T)
+        if mask is not None and not after:
             scores = scores + (mask.transpose(-2, -1) if mask_on_queries else mask)
         weights = scores.softmax(dim=softmax_dim)
         if mask is not None and mask_after_softmax:
             weights = weights + mask
+        if mask is not None and mask_zeroes_after_softmax:
+            weights = weights * (mask == 0)
         y = weights @ v
     if merge == "head head_size":
         y = y.transpose(1, 2).reshape(B, T, nh * hs)
+    elif merge == "reshape":  # (B, nh, T, hs) reshaped as it is: heads and positions mixed up
+        y = y.reshape(B, T, nh * hs)
     else:  # "head_size head": the heads interleaved
         y = y.permute(0, 2, 3, 1).reshape(B, T, nh * hs)
     out = f"{prefix}project_output"
@@ -418,11 +540,14 @@ def attention_pattern(
     split: str = "head head_size",
     transpose: bool = False,
     scale: float | None = None,
+    keys: str = "key",
+    softmax: bool = False,
 ) -> torch.Tensor:
     """(batch, head, seq_q, seq_k) scores q·k / sqrt(head_size), and its usual mistakes."""
     q = _heads(x, state, "project_query", num_heads, split)
-    k = _heads(x, state, "project_key", num_heads, split)
+    k = _heads(x, state, f"project_{keys}", num_heads, split)
     scores = q @ k.transpose(-2, -1) / (q.shape[-1] ** 0.5 if scale is None else scale)
+    scores = scores.softmax(-1) if softmax else scores
     return scores.transpose(-2, -1) if transpose else scores
 
 
@@ -433,6 +558,8 @@ def _heads(x: torch.Tensor, state: dict[str, torch.Tensor], name: str, num_heads
     hs = y.shape[-1] // num_heads
     if split == "head head_size":
         return y.view(B, T, num_heads, hs).transpose(1, 2)
+    if split == "reshape":  # (B, T, nh * hs) reshaped to (B, nh, T, hs) as it is: positions and heads mixed up
+        return y.reshape(B, num_heads, T, hs)
     return y.view(B, T, hs, num_heads).permute(0, 3, 1, 2)  # "(head_size head)": heads interleaved
 
 

@@ -1,10 +1,11 @@
 import functools
 
-from mlkata.checking import Mistake, context, expect_matches, load_reference
+from mlkata.checking import CheckFailed, Mistake, context, expect_matches, load_reference
 from mlkata.checking.bert import (
     TIGHT,
     attention_pattern,
     config_text,
+    explain_constant_factor,
     head_size_advice,
     hidden_states,
     learner_module,
@@ -33,6 +34,26 @@ def mistakes(state, config):
             pattern(split="head_size head"),
             "Head h owns head_size consecutive outputs of the projection: "
             "rearrange(q, \"b s (head head_size) -> b head s head_size\", head=num_heads).",
+        ),
+        Mistake(
+            "q and k are reshaped to (batch, head, seq, head_size) directly, without moving the head axis: "
+            "positions and heads are mixed up",
+            pattern(split="reshape"),
+            "A projection's output is (batch, seq, num_heads * head_size): split its last dimension first, "
+            "(batch, seq, head, head_size), then move head before seq — rearrange(q, \"b s (head d) -> b head s d\"), "
+            "or .view(b, s, num_heads, head_size).transpose(1, 2). A bare .reshape(b, num_heads, s, head_size) "
+            "gives the right shape but the wrong numbers.",
+        ),
+        Mistake(
+            "the keys come from project_value, not project_key",
+            pattern(keys="value"),
+            "The pattern pairs queries with keys: k = project_key(x). project_value is for the next exercise.",
+        ),
+        Mistake(
+            "the pattern has already been through a softmax",
+            pattern(softmax=True),
+            "Return the scores before the softmax: q·k / sqrt(head_size). forward (the next exercise) adds the mask "
+            "and takes the softmax.",
         ),
         Mistake(
             "the pattern is transposed: the last two dimensions are (key, query)",
@@ -72,8 +93,30 @@ def check(learner):
         for index, (batch, seq) in enumerate(SIZES):
             x = hidden_states(batch, seq, config.hidden_size, seed=10 * seed + index, scale=2.0)
             with context(f"{label} with copied weights, float64, x of shape {tuple(x.shape)}"):
-                expect_matches(method, lambda x: attention_pattern(x, state, config.num_heads), x,
-                               what="the attention pattern", mistakes=mistakes(state, config), **TIGHT)
+                expected = attention_pattern(x, state, config.num_heads)
+                try:
+                    expect_matches(method, lambda x: attention_pattern(x, state, config.num_heads), x,
+                                   what="the attention pattern", mistakes=mistakes(state, config), **TIGHT)
+                except CheckFailed as failure:
+                    explain_constant_factor(failure, model.attention_pattern_pre_softmax(x), expected,
+                                            what="the attention pattern", explain=scale_explanation(config))
+                    raise
+
+
+def scale_explanation(config):
+    """(headline, advice) for a pattern that is `factor` times the right one: a wrong scale."""
+    hs = config.head_size
+
+    def explain(factor):
+        divisor = hs / factor**2  # q·k / sqrt(hs) * factor = q·k / sqrt(divisor)
+        named = {config.hidden_size: "hidden_size", config.num_heads * config.head_size: "num_heads * head_size",
+                 config.hidden_size // config.num_heads: "hidden_size // num_heads"}
+        near = min(named, key=lambda n: abs(n - divisor))
+        what = f" = sqrt({named[near]})" if abs(near - divisor) < 1e-6 * max(1.0, divisor) else ""
+        return (f"the scores are divided by sqrt({divisor:.6g}){what}, not by sqrt(head_size) = sqrt({hs})",
+                "Scale every score by 1 / sqrt(head_size), with head_size = config.head_size, once.")
+
+    return explain
 
     config = CONFIGS[0]
     label = f"BertSelfAttention({config_text(config, FIELDS)}).float()"

@@ -8,9 +8,11 @@ from mlkata.checking.bert import (
     additive_mask,
     attention,
     config_text,
+    explain_batch_error,
     head_size_advice,
     hidden_states,
     learner_module,
+    mask_text,
     one_zero_mask,
     seeded,
     tiny_config,
@@ -19,21 +21,35 @@ from mlkata.checking.bert import (
 reference = load_reference(__file__)
 
 FIELDS = ("hidden_size", "num_heads", "head_size")
-# (config, batch, seq, real lengths of the rows or None for no mask): main config first.
+# (config, batch, seq, real lengths of the rows, or rows of 1/0, or None for no mask): main config first.
 CASES = [
     (tiny_config(), 3, 6, (6, 4, 1)),
     (tiny_config(), 2, 5, None),
     (tiny_config(num_heads=4, head_size=3), 3, 7, (2, 7, 5)),
     (tiny_config(head_size=8), 2, 4, (3, 4)),
+    (tiny_config(), 3, 7, ("0110111", "1101011", "0011111")),
     (tiny_config(), 1, 1, (1,)),
 ]
 
 
 def mistakes(state, num_heads):
+    head_size = state["project_query.weight"].shape[0] // num_heads
     def variant(**how):
         return lambda x, additive_attention_mask=None: attention(x, state, num_heads, additive_attention_mask, **how)
 
+    def as_prefix(mask):
+        """The mask code that counts real tokens and assumes they come first would use."""
+        real = (mask[:, 0, 0, :] == 0).sum(-1).tolist()
+        return additive_mask(one_zero_mask(real, mask.shape[-1]), mask.dtype)
+
     return [
+        Mistake(
+            "the mask is taken as a count of real tokens followed by padding: padding at the start or in the middle of a row is missed",
+            lambda x, additive_attention_mask=None: attention(
+                x, state, num_heads, None if additive_attention_mask is None else as_prefix(additive_attention_mask)),
+            "Use the mask's values key by key: add it to the scores as it is. A row may have padding anywhere, "
+            "not only after its real tokens.",
+        ),
         Mistake(
             "softmax over the queries (dim=-2): the weights of each key sum to 1, not those of each query",
             variant(softmax_dim=-2),
@@ -50,6 +66,34 @@ def mistakes(state, num_heads):
             "Add the (batch, 1, 1, seq) mask to the (batch, head, seq_q, seq_k) scores before the softmax; its last "
             "axis lines up with the keys. Laid along the queries (batch, 1, seq, 1) it adds one constant to a whole "
             "row of scores, which the softmax cancels.",
+        ),
+        Mistake(
+            "the mask is applied after the softmax (the padded weights are zeroed), so each row no longer sums to 1",
+            variant(mask_zeroes_after_softmax=True),
+            "Add the mask to the scores before the softmax: the softmax then spreads the whole weight over the "
+            "real tokens. Zeroing weights afterwards leaves rows that sum to less than 1.",
+        ),
+        Mistake(
+            "the scores are divided by sqrt(head_size) twice: attention_pattern_pre_softmax already scales them",
+            variant(extra_scale=1 / head_size**0.5),
+            "Use the pattern as it comes: it is q·k / sqrt(head_size) already.",
+        ),
+        Mistake(
+            "the values are split into heads as \"(head_size head)\": each head gets every num_heads-th feature",
+            variant(value_split="head_size head"),
+            "Split project_value(x) exactly as q and k: rearrange(v, \"b s (head head_size) -> b head s head_size\").",
+        ),
+        Mistake(
+            "the values are reshaped to (batch, head, seq, head_size) directly, without moving the head axis",
+            variant(value_split="reshape"),
+            "project_value(x) is (batch, seq, num_heads * head_size): view it as (batch, seq, head, head_size) and "
+            "then move head before seq (.transpose(1, 2)), or use rearrange; a bare .reshape mixes positions and heads.",
+        ),
+        Mistake(
+            "the heads are merged with a bare reshape of (batch, head, seq, head_size), without moving the head axis back",
+            variant(merge="reshape"),
+            "Move head next to head_size first: y.transpose(1, 2) is (batch, seq, head, head_size); then reshape to "
+            "(batch, seq, head * head_size). Or rearrange(y, \"b head s d -> b s (head d)\").",
         ),
         Mistake(
             "the heads are merged as \"(head_size head)\": the features of the heads are interleaved",
@@ -75,10 +119,17 @@ def check(learner):
             continue
         mask = additive_mask(one_zero_mask(lengths, seq))
         with context(f"{label} with copied weights, float64, x of shape {tuple(x.shape)}, "
-                     f"a padding mask of shape {tuple(mask.shape)}: real lengths {list(lengths)}, -10000 at padding"):
-            expect_matches(forward, lambda x, additive_attention_mask: attention(x, state, config.num_heads, additive_attention_mask),
-                           x, additive_attention_mask=mask, what="the output",
-                           mistakes=mistakes(state, config.num_heads), **TIGHT)
+                     f"a padding mask of shape {tuple(mask.shape)}: {mask_text(lengths)}, -10000 at padding"):
+            explain_batch_error(
+                learner,
+                lambda *args, **kwargs: expect_matches(
+                    forward, lambda x, additive_attention_mask: attention(x, state, config.num_heads, additive_attention_mask),
+                    *args, **kwargs, what="the output", mistakes=mistakes(state, config.num_heads), **TIGHT),
+                (x,), {"additive_attention_mask": mask}, retry=model, label="BertSelfAttention with a padding mask",
+                advice="The mask is (batch, 1, 1, seq): added to the (batch, head, seq_q, seq_k) scores as it is, it lines "
+                       "up batch with batch and seq with the keys. Keep its batch axis: .squeeze() makes it (batch, seq), "
+                       "which only broadcasts right for a batch of 1.",
+            )
 
     config = CASES[0][0]
     label = f"BertSelfAttention({config_text(config, FIELDS)})"
