@@ -24,7 +24,8 @@ def shaped(normalized_shape):
     return (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
 
 
-def layer_norm(x, normalized_shape, weight, bias, eps, *, correction=0, eps_outside=False, dims=None, detach=""):
+def layer_norm(x, normalized_shape, weight, bias, eps, *, correction=0, eps_outside=False, dims=None, detach="",
+               affine=True):
     """The layer norm formula, and its usual mistakes."""
     dims = dims or tuple(range(-len(shaped(normalized_shape)), 0))
     mean = x.mean(dim=dims, keepdim=True)
@@ -32,7 +33,7 @@ def layer_norm(x, normalized_shape, weight, bias, eps, *, correction=0, eps_outs
     mean = mean.detach() if "mean" in detach else mean
     var = var.detach() if "var" in detach else var
     y = (x - mean) / (var.sqrt() + eps if eps_outside else (var + eps).sqrt())
-    return y if weight is None else y * weight + bias
+    return y if weight is None or not affine else y * weight + bias
 
 
 def mistakes(normalized_shape, weight, bias, eps):
@@ -51,6 +52,17 @@ def mistakes(normalized_shape, weight, bias, eps):
         found.append(Mistake(f"it uses eps = 1e-05 (the default), not the eps it was given ({eps:g})",
                              lambda x: layer_norm(x, normalized_shape, weight, bias, 1e-5),
                              "Store the eps argument in __init__ (self.eps = eps) and use self.eps in forward."))
+    found.append(Mistake("it divides by x.std() + eps: the unbiased standard deviation, with eps outside the square root",
+                         variant(correction=1, eps_outside=True),
+                         "LayerNorm divides by sqrt(var + eps) with the biased variance: x.std() divides by n - 1 "
+                         "and leaves eps outside the root."))
+    if weight is not None:
+        found.append(Mistake("weight and bias are not applied: the output is only the normalised x", variant(affine=False),
+                             "With elementwise_affine=True, finish with y * self.weight + self.bias."))
+    n = len(shaped(normalized_shape))
+    found.append(Mistake(f"it normalises over the first {n} dimension(s) of x, not the last {n}",
+                         variant(dims=tuple(range(n))),
+                         "normalized_shape names the LAST dimensions of x: dim=tuple(range(-len(normalized_shape), 0))."))
     if len(shaped(normalized_shape)) > 1:
         found.append(Mistake(
             f"it normalises over the last dimension only; normalized_shape {shaped(normalized_shape)} covers the last {len(shaped(normalized_shape))}",
@@ -86,6 +98,19 @@ def input_gradient(function, x, upstream):
     return grad
 
 
+def expect_initialised(model, label):
+    """weight all ones and bias all zeros, said in words before any table."""
+    for name, value in (("weight", 1.0), ("bias", 0.0)):
+        tensor = getattr(model, name, None)
+        if isinstance(tensor, torch.Tensor) and tensor.numel() and not bool((tensor.detach() == value).all()):
+            raise CheckFailed(
+                f"{label}.{name} is not all {'ones' if value else 'zeros'} at initialisation",
+                (f"reset_parameters() sets weight to ones and bias to zeros (nn.init.ones_(self.weight), "
+                 f"nn.init.zeros_(self.bias)), and __init__ calls it. It holds "
+                 f"[{', '.join(f'{v:.3g}' for v in tensor.detach().flatten()[:5].tolist())}{', ...' if tensor.numel() > 5 else ''}].",),
+            )
+
+
 def label_of(normalized_shape, **kwargs):
     args = [repr(normalized_shape)] + [f"{key}={value}" for key, value in kwargs.items()]
     return f"LayerNorm({', '.join(args)})"
@@ -98,6 +123,7 @@ def check(learner):
             model = learner.LayerNorm(normalized_shape, **kwargs)
             expect_same_registration(model, nn.LayerNorm(normalized_shape, **kwargs), what=label, reference_name=f"nn.{label}")
             if kwargs.get("elementwise_affine", True):
+                expect_initialised(model, label)
                 expect_equal(model.weight.detach(), torch.ones(shaped(normalized_shape), dtype=model.weight.dtype),
                              what=f"{label}.weight at initialisation")
                 expect_equal(model.bias.detach(), torch.zeros(shaped(normalized_shape), dtype=model.bias.dtype),
@@ -109,6 +135,7 @@ def check(learner):
             model.weight.fill_(2.0)
             model.bias.fill_(3.0)
         learner.call(model.reset_parameters, name="LayerNorm.reset_parameters")
+        expect_initialised(model, "after reset_parameters(), LayerNorm((4, 5))")
         expect_equal(model.weight.detach(), torch.ones(4, 5), what="weight after reset_parameters()")
         expect_equal(model.bias.detach(), torch.zeros(4, 5), what="bias after reset_parameters()")
 
