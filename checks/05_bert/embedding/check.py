@@ -20,6 +20,11 @@ def check(learner):
     with context("Embedding(10, 20): parameters"):
         model = learner.Embedding(10, 20)
         expect_same_registration(model, nn.Embedding(10, 20), what="Embedding(10, 20)", reference_name="nn.Embedding(10, 20)")
+        for name, value in (("num_embeddings", 10), ("embedding_dim", 20)):
+            got = getattr(model, name, None)
+            expect(got == value, f"Embedding(10, 20).{name} is {got!r}; expected {value}",
+                   "Keep both sizes as attributes, as nn.Embedding does: self.num_embeddings = num_embeddings, "
+                   "self.embedding_dim = embedding_dim.")
 
     for seed, (num, dim, shape) in enumerate(LOOKUPS):
         for dtype in (torch.float64, torch.float32):
@@ -33,6 +38,8 @@ def check(learner):
                 forward = functools.partial(learner.call, model, name=label)
                 if len(shape) == 2:
                     expect_handles_batches(learner, model, forward, ids, label)
+                if len(shape) == 0:
+                    expect_handles_single_ids(model, forward, ids, label)
                 expect_matches(forward, lambda ids: F.embedding(ids, weight), ids, what="the output")
 
     with context("Embedding(10, 4) with a random weight, float64: gradients, ids of shape (3, 7) with repeats"):
@@ -81,6 +88,25 @@ def expect_handles_batches(learner, model, forward, ids, label):
             f"{str(error).strip().splitlines()[0] if str(error).strip() else ''}",
             ("Index with the whole tensor: self.weight[x] has shape (*x.shape, embedding_dim) for ids of any shape. "
              "index_select and loops over x handle only one dimension.",),
+        ) from None
+
+
+def expect_handles_single_ids(model, forward, ids, label):
+    """A 0-d id that raises, while a 1-D lookup works, is a loop or index_select over x."""
+    try:
+        forward(ids)
+    except (CheckFailed, NotWritten):
+        raise
+    except Exception as error:  # noqa: BLE001 - explained below, if a 1-D lookup works
+        try:
+            model(ids.reshape(1))
+        except Exception:  # noqa: BLE001 - let the original error speak
+            raise error from None
+        raise CheckFailed(
+            f"{label} works on 1-D ids but fails on a single id, a 0-d tensor: {type(error).__name__}: "
+            f"{str(error).strip().splitlines()[0] if str(error).strip() else ''}",
+            ("self.weight[x] handles ids of any shape, 0-d included (the result is then one row, (embedding_dim,)). "
+             "A loop over x or x.shape[0] needs at least one dimension.",),
         ) from None
 
 
