@@ -1,3 +1,5 @@
+import torch
+
 from mlkata.checking import Mistake, context, load_reference
 from mlkata.checking.bert import (
     bert_mlp,
@@ -30,6 +32,10 @@ def mistakes(state, eps):
         Mistake(f"its LayerNorm uses eps = 1e-05 (the default), not config.layer_norm_epsilon = {eps:g}",
                 lambda x: bert_mlp(x, state, 1e-5),
                 "Pass eps=config.layer_norm_epsilon when you build the LayerNorm."),
+        *([Mistake(f"its LayerNorm uses eps = 1e-12 written in, not config.layer_norm_epsilon = {eps:g}",
+                   lambda x: bert_mlp(x, state, 1e-12),
+                   "BERT's 1e-12 is only the default config's value: pass eps=config.layer_norm_epsilon.")]
+          if eps != 1e-12 else []),
         Mistake("it uses ReLU instead of GELU", variant(activation="relu"), "Use F.gelu between the two linear layers."),
         Mistake("the residual connection is missing: layer_norm(mlp(x))", variant(residual=False),
                 "Add the input back before the LayerNorm: layer_norm(x + mlp(x))."),
@@ -41,15 +47,34 @@ def dropout_one_mistakes(state, eps):
         Mistake("the dropout acts before second_linear, so its bias survives dropout = 1",
                 lambda x: layer_norm(x + state["second_linear.bias"], state, "layer_norm", eps),
                 "Apply the dropout to second_linear's output, just before adding x."),
+        Mistake("the dropout acts after the LayerNorm: with dropout = 1 the whole output is 0",
+                lambda x: torch.zeros_like(x),
+                "Dropout belongs on second_linear's output, inside the residual: layer_norm(x + dropout(h)). "
+                "After the LayerNorm it would also drop the residual path."),
+        Mistake("the dropout acts on the residual sum x + h, so with dropout = 1 the LayerNorm sees 0 and gives its bias",
+                lambda x: state["layer_norm.bias"].expand_as(x),
+                "Drop only the MLP's output, before adding x: layer_norm(x + dropout(second_linear(...)))."),
         Mistake("no dropout in training mode: with dropout = 1 the MLP's output should vanish",
                 lambda x: bert_mlp(x, state, eps),
                 "Add nn.Dropout(config.dropout) on second_linear's output; in training mode with p = 1 it zeroes everything."),
     ]
 
 
+def width_advice(config):
+    def advice(name, problem):
+        if problem == "shape" and "linear" in name:
+            return (f"first_linear maps hidden_size = {config.hidden_size} to config.intermediate_size = "
+                    f"{config.intermediate_size}, and second_linear maps it back; take the width from the config, "
+                    "not 4 * hidden_size.")
+        return ""
+
+    return advice
+
+
 def check(learner):
     for seed, config in enumerate(CONFIGS):
-        label, ref, model = built(learner, "BertMLP", reference.BertMLP, config, seed, fields=FIELDS)
+        label, ref, model = built(learner, "BertMLP", reference.BertMLP, config, seed, fields=FIELDS,
+                                  advice=width_advice(config))
         state = ref.state_dict()
         for index, (batch, seq) in enumerate(SIZES):
             x = hidden_states(batch, seq, config.hidden_size, seed=10 * seed + index, scale=1.5)
