@@ -1,9 +1,14 @@
+import dataclasses
+
+import torch
+
 from mlkata.checking import Mistake, context, expect_matches, load_reference, part
 from mlkata.checking.bert import (
     TIGHT,
     additive_mask,
     bert_attention,
     bert_block,
+    bert_mlp,
     built,
     encoder_layer,
     expect_dropout_modes,
@@ -41,6 +46,11 @@ def attention_mistakes(state, config):
                 "Pass additive_attention_mask on: self.self_attn(x, additive_attention_mask)."),
         Mistake("the residual connection is missing: layer_norm(self_attn(x))", variant(residual=False),
                 "Add the input back before the LayerNorm: layer_norm(x + dropout(self_attn(x, mask)))."),
+        *([Mistake(f"its LayerNorm uses eps = 1e-05 (the default), not config.layer_norm_epsilon = {config.layer_norm_epsilon:g}",
+                   lambda x, additive_attention_mask=None: bert_attention(
+                       x, state, dataclasses.replace(config, layer_norm_epsilon=1e-5), additive_attention_mask),
+                   "Pass eps=config.layer_norm_epsilon when you build the LayerNorm.")]
+          if config.layer_norm_epsilon != 1e-5 else []),
     ]
 
 
@@ -59,6 +69,11 @@ def block_mistakes(state, config):
                 "Each sublayer has its own residual inside it; the block only chains them: mlp(attention(x, mask))."),
         Mistake("it runs the MLP before the attention", variant(mlp_first=True),
                 "Attention first, then the MLP on its output."),
+        Mistake("it adds the block's input to the MLP's input: mlp(attention(x) + x)",
+                lambda x, additive_attention_mask=None: bert_mlp(
+                    bert_attention(x, state, config, additive_attention_mask, prefix="attention.") + x,
+                    state, config.layer_norm_epsilon, prefix="mlp."),
+                "BertAttention's output already contains the residual: the block is just mlp(attention(x, mask))."),
     ]
 
 
@@ -78,6 +93,11 @@ def check_attention(learner):
     with context(masked(f"{label} with copied weights, training mode: the attention is dropped, leaving layer_norm(x)")):
         expect_module_matches(learner, model, ref, x, additive_attention_mask=mask, label="BertAttention",
                               what="the output in training mode", mistakes=[Mistake(
+                                  "the dropout acts after the LayerNorm: with dropout = 1 the whole output is 0",
+                                  lambda x, additive_attention_mask: torch.zeros_like(x),
+                                  "Dropout belongs on self_attn's output, inside the residual: "
+                                  "layer_norm(x + dropout(self_attn(x, mask))).",
+                              ), Mistake(
                                   "no dropout in training mode: with dropout = 1 the attention's output should vanish",
                                   lambda x, additive_attention_mask: bert_attention(x, ref.state_dict(), config, additive_attention_mask),
                                   "Add nn.Dropout(config.dropout) on self_attn's output, before the residual sum.")])
