@@ -2,7 +2,7 @@ import torch
 import torch.nn.functional as F
 
 from mlkata.checking import CheckFailed, Mistake, context, expect_matches, load_reference
-from mlkata.checking.bert import one_zero_mask
+from mlkata.checking.bert import mask_text, one_zero_mask
 from mlkata.checking.inputs import generator
 
 reference = load_reference(__file__)
@@ -14,6 +14,8 @@ CASES = [
     ((4, 2), 4, torch.float32, -5.0),
     ((3,), 3, torch.int64, None),
     ((1,), 1, torch.int64, -7.0),
+    (("01101", "11010", "00111"), 5, torch.int64, None),  # padding at the start and in the middle
+    ((4, 2, 3), 4, torch.int64, float(torch.finfo(torch.float32).min)),  # a common choice; no int64 holds it
 ]
 HEADS, HEAD_SIZE = 2, 3
 
@@ -26,6 +28,16 @@ def mistakes(big):
         Mistake("big_negative_number is ignored: the padding gets -10000",
                 lambda m, *big_arg: ((1 - m.double()) * -10000).view(m.shape[0], 1, 1, m.shape[1]),
                 "Multiply by the big_negative_number argument; -10000 is only its default."),
+        Mistake("the padding gets -big_negative_number, a large POSITIVE number: the sign is flipped",
+                lambda m, *big_arg: ((1 - m.double()) * -big).view(m.shape[0], 1, 1, m.shape[1]),
+                "Multiply (1 - mask) by big_negative_number itself; it is already negative."),
+        Mistake("every row gets the first row's mask",
+                lambda m, *big_arg: ((1 - m[:1].double()) * big).expand(m.shape[0], -1).reshape(m.shape[0], 1, 1, m.shape[1]),
+                "Each row of the batch has its own padding: compute the mask from the whole (batch, seq) tensor."),
+        Mistake("the mask is rebuilt from each row's count of real tokens, as if padding only came at the end",
+                lambda m, *big_arg: ((torch.arange(m.shape[1])[None, :] >= m.sum(1, keepdim=True)).double() * big)
+                .view(m.shape[0], 1, 1, m.shape[1]),
+                "Use the 1/0 mask token by token: (1 - mask) * big_negative_number. Padding may stand anywhere in a row."),
         Mistake("the result keeps the shape (batch, seq)",
                 lambda m, *big_arg: (1 - m.double()) * big,
                 "Add two axes of size 1: (batch, 1, 1, seq) broadcasts over heads and queries, while (batch, seq) "
@@ -44,6 +56,12 @@ def learner_mask(learner):
                               ("An additive mask holds numbers to add to the scores: 0 for real tokens, "
                                "big_negative_number for padding.",))
         B, T = one_zero.shape
+        if got.is_floating_point() and bool(got.isnan().any()):
+            raise CheckFailed(
+                "make_additive_attention_mask returned NaN at real tokens",
+                ("0 * -inf is NaN: multiplying the 1/0 mask by -inf (or any inf) spoils the real tokens. Use the finite "
+                 "big_negative_number you are given: (1 - mask) * big_negative_number, or torch.where / masked_fill.",),
+            )
         if got.dim() == 4 and tuple(got.shape) == (B, 1, T, 1) and T > 1:
             raise CheckFailed(
                 f"make_additive_attention_mask returned shape {tuple(got.shape)}, (batch, 1, seq, 1): it masks queries, not keys",
@@ -74,7 +92,7 @@ def check(learner):
         args = (one_zero,) if big is None else (one_zero, big)
         shown = "default big_negative_number" if big is None else f"big_negative_number={big:g}"
         with context(f"{str(dtype).removeprefix('torch.')} 1/0 mask of shape {tuple(one_zero.shape)}, "
-                     f"real lengths {list(lengths)}, {shown}"):
+                     f"{mask_text(lengths)}, {shown}"):
             expect_matches(call, reference.make_additive_attention_mask, *args, what="the additive mask",
                            mistakes=mistakes(-10000.0 if big is None else big), check_dtype=False, rtol=1e-6, atol=1e-6)
 
