@@ -25,19 +25,26 @@ SEQ = max(LENGTHS)
 
 
 def common(ref, input_ids, token_type_ids=None, one_zero_attention_mask=None, *,
-           positions="row", default_type="zeros", use_mask=True, embedding_norm=True):
-    """BertCommon in eval mode with the reference's submodules, and its usual mistakes."""
+           positions="row", default_type="zeros", use_mask=True, embedding_norm=True, ignore_types=False,
+           mask_kind="additive", mask_blocks="all", dropped_before_norm=False):
+    """BertCommon with the reference's submodules (eval mode, or training mode with dropout 1), and its usual mistakes."""
     B, T = input_ids.shape
-    pos = {"row": torch.arange(T), "batch": torch.arange(B * T).view(B, T), "one": torch.arange(1, T + 1)}[positions]
+    pos = {"row": torch.arange(T), "batch": torch.arange(B * T).view(B, T), "one": torch.arange(1, T + 1),
+           "row index": torch.arange(B).view(B, 1)}[positions]
     x = ref.token_embedding(input_ids) + ref.pos_embedding(pos)
-    if token_type_ids is not None:
+    if token_type_ids is not None and not ignore_types:
         x = x + ref.token_type_embedding(token_type_ids)
     elif default_type != "none":
         x = x + ref.token_type_embedding((torch.ones_like if default_type == "ones" else torch.zeros_like)(input_ids))
+    x = torch.zeros_like(x) if dropped_before_norm else x  # dropout 1 on the sum, before the LayerNorm
     x = ref.layer_norm(x) if embedding_norm else x
-    mask = additive_mask(one_zero_attention_mask) if use_mask and one_zero_attention_mask is not None else None
-    for block in ref.blocks:
-        x = block(x, additive_attention_mask=mask)
+    x = x if dropped_before_norm else ref.dropout(x)
+    mask = None
+    if use_mask and one_zero_attention_mask is not None:
+        raw = one_zero_attention_mask.to(x.dtype).view(B, 1, 1, T)  # the 1/0 mask added as it is
+        mask = additive_mask(one_zero_attention_mask) if mask_kind == "additive" else raw
+    for index, block in enumerate(ref.blocks):
+        x = block(x, additive_attention_mask=mask if mask_blocks == "all" or index == 0 else None)
     return x
 
 
@@ -58,17 +65,34 @@ def common_mistakes(ref):
                 "Default token_type_ids to zeros and still add token_type_embedding(token_type_ids): type 0 has its own vector."),
         Mistake("the embeddings' LayerNorm is missing", variant(embedding_norm=False),
                 "Apply layer_norm (then dropout) to the sum of the three embeddings, before the blocks."),
+        Mistake("the token_type_ids it is given are not used", variant(ignore_types=True),
+                "Add token_type_embedding(token_type_ids) with the ids passed in; zeros are only the default."),
+        Mistake("every token of row b gets position b (positions count the rows, not the tokens)",
+                variant(positions="row index"),
+                "Positions run along the sequence: torch.arange(seq) — input_ids.shape[1], not shape[0]."),
+        Mistake("the 1/0 mask goes to the blocks as it is, not turned into an additive mask",
+                variant(mask_kind="raw"),
+                "Adding 1 to the scores of real tokens and 0 to padding masks nothing: convert it once with "
+                "make_additive_attention_mask(one_zero_attention_mask) and pass that to every block."),
+        Mistake("only the first block gets the padding mask", variant(mask_blocks="first"),
+                "Every block attends, so every block needs the mask: x = block(x, additive_attention_mask=mask) in the loop."),
+        Mistake("the dropout acts before the embeddings' LayerNorm: with dropout = 1 the blocks get layer_norm(0), "
+                "its bias, instead of 0", variant(dropped_before_norm=True),
+                "Order: sum the three embeddings, apply layer_norm, then dropout: x = dropout(layer_norm(x))."),
     ]
 
 
-def lm_head(ref, x, *, gelu=True, norm_first=False):
+def lm_head(ref, x, *, gelu="erf", norm_first=False, eps=None, bias=True):
     W_E = ref.common.token_embedding.weight
     h = ref.lm_linear(x)
+    norm = ref.lm_layer_norm if eps is None else (
+        lambda h: F.layer_norm(h, h.shape[-1:], ref.lm_layer_norm.weight, ref.lm_layer_norm.bias, eps))
+    act = {"erf": F.gelu, "tanh": lambda h: F.gelu(h, approximate="tanh"), "none": lambda h: h}[gelu]
     if norm_first:
-        h = F.gelu(ref.lm_layer_norm(h))
+        h = F.gelu(norm(h))
     else:
-        h = ref.lm_layer_norm(F.gelu(h) if gelu else h)
-    return h @ W_E.T + ref.unembed_bias
+        h = norm(act(h))
+    return h @ W_E.T + (ref.unembed_bias if bias else 0)
 
 
 def lm_mistakes(ref):
@@ -76,7 +100,13 @@ def lm_mistakes(ref):
         return lambda *args, **kwargs: lm_head(ref, ref.common(*args, **kwargs), **how)
 
     return [
-        Mistake("the GELU between lm_linear and lm_layer_norm is missing", variant(gelu=False),
+        Mistake("the head uses the tanh approximation of GELU", variant(gelu="tanh"),
+                "BERT's GELU is the exact one: F.gelu(h), without approximate=\"tanh\"."),
+        Mistake("lm_layer_norm uses eps = 1e-05 (the default), not config.layer_norm_epsilon", variant(eps=1e-5),
+                "Build lm_layer_norm = LayerNorm(config.hidden_size, eps=config.layer_norm_epsilon)."),
+        Mistake("unembed_bias is not added to the logits", variant(bias=False),
+                "The logits are h @ common.token_embedding.weight.T + unembed_bias."),
+        Mistake("the GELU between lm_linear and lm_layer_norm is missing", variant(gelu="none"),
                 "The head is lm_layer_norm(gelu(lm_linear(x))), then the tied unembedding."),
         Mistake("the head applies lm_layer_norm before the GELU", variant(norm_first=True),
                 "The head is lm_layer_norm(gelu(lm_linear(x))): GELU first."),
@@ -121,7 +151,8 @@ def check_common(learner):
     label, ref, model = built(learner, "BertCommon", reference.BertCommon, with_dropout(config, 1.0), 3, fields=FIELDS, mode="train")
     with context(f"{described(label).replace('eval mode', 'training mode')}: every dropout zeroes its input"):
         expect_module_matches(learner, model, ref, input_ids, token_type_ids=token_type_ids,
-                              one_zero_attention_mask=one_zero, label="BertCommon", what="the output in training mode")
+                              one_zero_attention_mask=one_zero, label="BertCommon", what="the output in training mode",
+                              mistakes=[m for m in common_mistakes(ref) if "dropout" in m.headline])
 
     label, ref, model = built(learner, "BertCommon", reference.BertCommon, with_dropout(config, 0.5), 4, fields=FIELDS)
     expect_dropout_modes(learner, model, ref, input_ids, one_zero_attention_mask=one_zero, label="BertCommon",
