@@ -60,6 +60,10 @@ def call(learner, input_ids, vocab_size, fracs, seed):
     expect(not model_input.dtype.is_floating_point and model_input.dtype != torch.bool,
            f"model_input has dtype {model_input.dtype}; token ids are integers",
            "Start from input_ids.clone() (int64) and write the replacement ids into it.")
+    expect(not was_selected.dtype.is_floating_point and not was_selected.dtype.is_complex,
+           f"was_selected has dtype {was_selected.dtype}; expected int64 ones and zeros (or bool)",
+           "It marks positions, as MLAB's int64 1/0 (torch.zeros(..., dtype=torch.long), then 1 at the selected ones) "
+           "or as a bool tensor: a float 1/0 cannot index or select.")
     flags = was_selected.detach().to(torch.float64)
     expect(bool(((flags == 0) | (flags == 1)).all()), "was_selected holds values other than 0 and 1",
            "Mark each position 1 (selected) or 0 (not selected).")
@@ -89,6 +93,14 @@ def analyse(input_ids, model_input, selected, vocab_size, fracs, visible=True):
         raise CheckFailed(
             f"{n_mask} tokens are masked: mask_frac is applied to all n = {n} tokens, not to the {counts_text(selects)} selected ones",
             ("Mask int(n_select * mask_frac) of the selected tokens.",))
+    B, T = input_ids.shape
+    per_row = selected.sum(dim=1)
+    if n_sel not in selects and B > 1 and bool((per_row == per_row[0]).all()) and int(per_row[0]) in rounded(T * fracs[0]):
+        raise CheckFailed(
+            f"was_selected marks {n_sel} tokens, {int(per_row[0])} in every row: the selection is made row by row; "
+            f"expected exactly {want}",
+            ("Select among all batch * seq positions at once (flatten, one torch.randperm(n)): rounding down per row "
+             "selects fewer tokens in all, and every row gets the same count.",))
     if n_sel not in selects:
         raise CheckFailed(
             f"was_selected marks {n_sel} tokens; expected exactly {want}",
