@@ -54,7 +54,23 @@ def zeros_in_mean(pred, target, was_selected):
     return (losses * was_selected.flatten().to(losses.dtype)).mean()
 
 
+def softmax_first(pred, target, was_selected):
+    logits, labels = flat(pred, target)
+    keep = was_selected.flatten().bool()
+    return F.cross_entropy(logits[keep].softmax(-1), labels[keep])
+
+
+def unselected(pred, target, was_selected):
+    logits, labels = flat(pred, target)
+    keep = ~was_selected.flatten().bool()
+    return F.cross_entropy(logits[keep], labels[keep])
+
+
 MISTAKES = [
+    Mistake("the logits go through a softmax before F.cross_entropy, which applies log_softmax itself", softmax_first,
+            "Pass the raw logits (pred) to F.cross_entropy."),
+    Mistake("it is the mean over the tokens that were NOT selected", unselected,
+            "was_selected is 1 at the tokens that count: keep = was_selected.bool(), not its negation."),
     Mistake("the 1/0 int tensor was used as an index: it picks rows 0 and 1 over and over", as_index,
             "Turn was_selected into a boolean mask first (was_selected.bool()), or index with was_selected.nonzero()."),
     Mistake("it is the mean over all tokens, selected or not", mean_over_all,
@@ -69,8 +85,13 @@ MISTAKES = [
 def check(learner):
     for seed, (batch, seq, vocab, selection, flag_dtype, dtype) in enumerate(CASES):
         pred, target, was_selected = inputs(batch, seq, vocab, selection, flag_dtype, dtype, seed)
-        with context(f"pred {str(dtype).removeprefix('torch.')} of shape {(batch, seq, vocab)}, {selection} tokens selected "
+        chosen = {"some": "some tokens selected", "all": "every token selected", "none": "no token selected"}[selection]
+        with context(f"pred {str(dtype).removeprefix('torch.')} of shape {(batch, seq, vocab)}, {chosen} "
                      f"({str(flag_dtype).removeprefix('torch.')} was_selected)"):
+            if seed == 0:
+                expect_tracks_gradients(learner, pred, target, was_selected)
+            if selection == "none":
+                expect_nan_for_nothing(learner, pred, target, was_selected)
             expect_matches(learner.cross_entropy_selected, reference.cross_entropy_selected, pred, target, was_selected,
                            what="the loss", mistakes=MISTAKES, equal_nan=True,
                            **({"rtol": 1e-10, "atol": 1e-10} if dtype == F64 else {}))
@@ -80,6 +101,23 @@ def check(learner):
         expect_matches(lambda *args: gradient(learner.cross_entropy_selected, *args),
                        lambda *args: gradient(reference.cross_entropy_selected, *args),
                        pred, target, was_selected, what="the gradient of pred", rtol=1e-10, atol=1e-10)
+
+
+def expect_tracks_gradients(learner, pred, target, was_selected):
+    """Said first: a loss cut off from pred (.item(), torch.tensor(...), .detach()) cannot train anything."""
+    loss = learner.cross_entropy_selected(pred.detach().clone().requires_grad_(), target, was_selected)
+    if isinstance(loss, torch.Tensor) and not loss.requires_grad:
+        raise CheckFailed("the loss does not track gradients, so training could not use it",
+                          ("Return the tensor F.cross_entropy gives, not torch.tensor(loss.item()) or a detached copy.",))
+
+
+def expect_nan_for_nothing(learner, pred, target, was_selected):
+    """With nothing selected the mean of nothing is NaN, whatever dtype a learner's special case has."""
+    loss = learner.cross_entropy_selected(pred, target, was_selected)
+    if isinstance(loss, torch.Tensor) and loss.numel() == 1 and not bool(loss.isnan().all()):
+        raise CheckFailed(f"with no token selected the loss is {float(loss):g}; expected NaN, the mean of nothing",
+                          ("Leave the empty case to F.cross_entropy on zero rows, which gives NaN: a special case that "
+                           "returns 0 hides a batch that selected nothing.",))
 
 
 def gradient(function, pred, target, was_selected):
