@@ -20,7 +20,16 @@ def schedule(function, max_step, max_lr, warmup_step_frac, steps=None):
     """The learning rate at each of `steps` (by default every step 0..max_step), as a float64 tensor."""
     rates = []
     for step in range(max_step + 1) if steps is None else steps:
-        lr = function(step, max_step, max_lr, warmup_step_frac)
+        try:
+            lr = function(step, max_step, max_lr, warmup_step_frac)
+        except ZeroDivisionError as error:
+            warmup = int(warmup_step_frac * max_step)
+            raise CheckFailed(
+                f"lr_for_step({step}, {max_step}, {max_lr}, {warmup_step_frac}) divides by zero ({error}): "
+                f"here warmup_steps = int({warmup_step_frac} * {max_step}) = {warmup}",
+                ("With no warm-up (warmup_steps = 0) no step is in the warm-up: take the warm-up branch only for "
+                 "step < warmup_steps (so the schedule starts at max_lr), and divide only by lengths that cannot be 0.",),
+            ) from None
         if isinstance(lr, bool) or not isinstance(lr, (int, float)):
             raise CheckFailed(f"lr_for_step({step}, {max_step}, {max_lr}, {warmup_step_frac}) returned a {type(lr).__name__}; "
                               "expected a float", ("Return a plain Python number: optimizers take lr as a float.",))
@@ -29,14 +38,16 @@ def schedule(function, max_step, max_lr, warmup_step_frac, steps=None):
     return torch.tensor(rates, dtype=torch.float64)
 
 
-def formula(step, max_step, max_lr, frac, *, start=10.0, end=10.0, warmup=None, decay_over_all=False):
+def formula(step, max_step, max_lr, frac, *, start=10.0, end=10.0, warmup=None, decay_over_all=False,
+            warm_shift=0, span_shift=0, floor=False):
     """The schedule with the ends at max_lr / start and max_lr / end, and its usual mistakes."""
     low, high = (0.0 if start is None else max_lr / start), (0.0 if end is None else max_lr / end)
     warmup = int(frac * max_step) if warmup is None else warmup(frac * max_step)
+    divide = (lambda a, b: a // b) if floor else (lambda a, b: a / b)
     if step < warmup:
-        return low + (max_lr - low) * step / warmup
-    span = max_step if decay_over_all else max_step - warmup
-    return max_lr + (high - max_lr) * (step - warmup) / span
+        return low + (max_lr - low) * divide(step, warmup + warm_shift) if warmup + warm_shift else max_lr
+    span = (max_step if decay_over_all else max_step - warmup) + span_shift
+    return max_lr + (high - max_lr) * divide(step - warmup, span) if span else max_lr
 
 
 def variant(**how):
@@ -56,6 +67,18 @@ MISTAKES = [
             "warmup_steps = int(warmup_step_frac * max_step): a whole number of steps."),
     Mistake("the warm-up length is rounded, not rounded down with int()", variant(warmup=round),
             "warmup_steps = int(warmup_step_frac * max_step), which rounds down."),
+    Mistake("min_lr is max_lr / 100, not max_lr / 10", variant(start=100.0, end=100.0),
+            "Both ends of the schedule are max_lr / 10."),
+    Mistake("the warm-up divides by warmup_steps + 1: it has not reached max_lr when the decay starts",
+            variant(warm_shift=1), "During warm-up, lr = min_lr + (max_lr - min_lr) * step / warmup_steps."),
+    Mistake("the warm-up divides by warmup_steps - 1: it reaches max_lr a step early",
+            variant(warm_shift=-1), "During warm-up, lr = min_lr + (max_lr - min_lr) * step / warmup_steps."),
+    Mistake("the decay divides by max_step - warmup_steps - 1: it reaches min_lr a step early",
+            variant(span_shift=-1), "The decay spans max_step - warmup_steps steps: it reaches min_lr at step = max_step."),
+    Mistake("the decay divides by max_step - warmup_steps + 1: it has not reached min_lr at max_step",
+            variant(span_shift=1), "The decay spans max_step - warmup_steps steps: it reaches min_lr at step = max_step."),
+    Mistake("the fractions use integer division //, so they are 0 until the end", variant(floor=True),
+            "Divide with /: step / warmup_steps is a fraction between 0 and 1."),
 ]
 
 
