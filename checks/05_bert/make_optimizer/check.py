@@ -24,6 +24,9 @@ class Tied(nn.Module):
         self.conv = nn.Conv1d(4, 2, 3)
         self.scale = nn.Parameter(torch.ones(3))
         self.embed_again = self.embed.weight  # the embedding's weight registered under a second name
+        # Not a Linear's weight, but equal to one in value: code that tests membership with
+        # torch.equal (or ==) instead of identity takes it for one.
+        self.look_alike = nn.Parameter(self.body[0].weight.detach().clone())
 
 
 def label_names(model, parameters):
@@ -53,6 +56,20 @@ def expect_groups(learner, model, config_dict, label):
     groups = optimizer.param_groups
     expect(len(groups) == 2, f"the optimizer has {len(groups)} parameter groups; expected 2 (decayed, then not decayed)")
     expected = reference.make_optimizer(model, config_dict).param_groups
+    ids = [{id(p) for p in group["params"]} for group in groups]
+    want = [{id(p) for p in group["params"]} for group in expected]
+    if ids == want[::-1]:
+        raise CheckFailed("the two groups are in the wrong order: group 0 holds everything else, group 1 the Linear weights",
+                          ("Group 0 is the decayed nn.Linear weights, group 1 every other parameter (weight_decay 0): "
+                           "MLAB's code and the check read them by position.",))
+    if ids != want:
+        misplaced = [p for p in model.parameters() if id(p) in want[1] and (id(p) in ids[0] or id(p) not in ids[1])]
+        by_value = [p for p in misplaced if any(p.shape == q.shape and torch.equal(p, q) for q in expected[0]["params"])]
+        if by_value:
+            raise CheckFailed(
+                f"{label_names(model, by_value)} is no Linear's weight but equal to one in value, and is not in group 1",
+                ("Membership was tested by value (torch.equal, ==): two different parameters can hold the same numbers. "
+                 "Compare by identity: `p is q`, or a set of id(p).",))
     for index, (group, want) in enumerate(zip(groups, expected)):
         kind = "the nn.Linear weights, decayed" if index == 0 else "everything else, not decayed"
         got_ids = [id(p) for p in group["params"]]
