@@ -372,6 +372,18 @@ def test_every_family_names_what_exists():
             assert any(other.name == name for other in FAMILIES), f"{family.name} includes an unknown family {name}"
 
 
+def test_an_operator_is_in_one_family_at_most():
+    from mlkata.checking import bans
+    from mlkata.checking.ban_families import FAMILIES
+
+    index = bans._index()
+    seen: dict[str, str] = {}
+    for family in FAMILIES:
+        for operator in index.operators[family.name]:
+            assert operator not in seen, f"{operator} is in {seen[operator]} and {family.name}"
+            seen[operator] = family.name
+
+
 def test_every_manifest_ban_of_a_function_brings_its_family():
     """Every function an exercise bans is in a family, so its other doors are closed too."""
     from mlkata.checking import bans

@@ -381,12 +381,12 @@ def _index() -> _Index:
         members[family.name] = found
         for _, obj in found:
             families_of[id(obj)] = (*families_of.get(id(obj), ()), family)
-    # One line per operator name: each family's pattern runs once over all of them.
+    # One line per operator name: each family's pattern runs over all of them at once.
     qualified = _operators_by_name()
     names = "\n".join(qualified)
     operators = {}
     for family in FAMILIES:
-        pattern = re.compile(rf"^[^\n]*?(?:{family.operators})[^\n]*$", re.MULTILINE)
+        pattern = re.compile(f"^(?:{family.operators})$", re.MULTILINE)
         matched = [match.group(0) for match in pattern.finditer(names)] if family.operators else []
         operators[family.name] = frozenset(q for name in matched for q in qualified[name])
     for family in FAMILIES:  # resolve the floors of every family now, not in each check process
@@ -426,14 +426,25 @@ def _operators_by_name() -> dict[str, tuple[str, ...]]:
 
 @functools.cache
 def _floorable(name: str) -> tuple[str, ...]:
-    """The overloads of the operators named `name` (bare) that have a kernel a floor can
-    stand in front of."""
+    """The overloads of the operators named `name` (bare) that get a floor: those of torch's
+    own namespace with a kernel a floor can stand in front of. Each floor costs a kernel
+    registration in every check process and a Python call on every use, so none where a
+    floor below already catches the call: not an `out=` variant that only forwards to its
+    functional one (a CompositeExplicitAutograd wrapper), nor a gradient kernel, which
+    only the autograd engine reaches on its own (a learner calling one by name is seen by
+    the mode). Other namespaces (`quantized`, `mkldnn`) are left to the mode, which sees
+    `torch.ops.<namespace>.<name>`."""
     has_kernel = torch._C._dispatch_has_kernel_for_dispatch_key
-    return tuple(
-        overload
-        for overload in _operator_tables()[1].get(name, ())
-        if any(has_kernel(overload, key) for key in FLOOR_KEYS)
-    )
+    found = []
+    for overload in _operator_tables()[1].get(name, ()):
+        qualified, _, variant = overload.partition(".")
+        if not qualified.startswith("aten::") or "backward" in qualified:
+            continue
+        keys = [key for key in FLOOR_KEYS if has_kernel(overload, key)]
+        if not keys or (keys == ["CompositeExplicitAutograd"] and "out" in variant):
+            continue
+        found.append(overload)
+    return tuple(found)
 
 
 def _decomposition_tables() -> list[dict]:
@@ -451,7 +462,7 @@ def _reimplementations(names: set[str]) -> dict[str, list[tuple[Callable, str]]]
     found: dict[str, dict[int, tuple[Callable, str]]] = {}
     for table in _decomposition_tables():
         for overload, function in table.items():
-            name = _bare(getattr(overload, "_opname", ""))
+            name = _bare(str(getattr(overload, "__name__", "")).partition(".")[0])
             if name in names and isinstance(function, types.FunctionType):
                 found.setdefault(name, {})[id(function)] = (function, f"{function.__module__}.{function.__name__}")
     for module_name, module in list(sys.modules.items()):
@@ -550,6 +561,7 @@ def _callee(frame: Any) -> str | None:
         return None
     if line is None or start is None:
         return None
+    linecache.checkcache(frame.f_code.co_filename)
     text = linecache.getline(frame.f_code.co_filename, line).encode()  # offsets count bytes
     call = text[start : end if end_line == line else None].decode(errors="replace")
     callee = call.split("(", 1)[0].strip()
