@@ -18,10 +18,10 @@ doors to a banned operation, and what closes each:
   judges what it sees by the operator's name as well;
 - doors the mode does not see (`torch.LongTensor([1, 2])`, an operator's `redispatch`,
   a call made with torch's function modes switched off, learner code torch runs from
-  inside another call): the operator's CPU kernel is replaced by one that makes the same
-  attribution, then runs the original ("the floor"). Below a call the mode has already
-  judged, the floor defers to it: the mode's frame is mlkata's, so trusted, and
-  `torch.einsum` may run `bmm` where `bmm` is banned;
+  inside another call): the CPU kernels of the banned `aten` operators are replaced by
+  kernels that make the same attribution, then run the original ("the floor"). Below a
+  call the mode has already judged, the floor defers to it: the mode's frame is
+  mlkata's, so trusted, and `torch.einsum` may run `bmm` where `bmm` is banned;
 - classes (`nn.BatchNorm2d`) are caught in `__init__`;
 - other callables (NumPy, the standard library, torch's Python re-implementations in
   `torch._refs` and `torch._decomp`) are replaced by a guard in every module of their
@@ -65,6 +65,7 @@ OPERATOR_ALIASES = {
     "matmul": ("__matmul__", "__rmatmul__", "__imatmul__"),
 }
 MAX_STACK_WALK = 200
+_METHOD_WRAPPER = type(torch.Tensor.T.__get__)
 # Packages holding torch's Python implementations of its own operators.
 REIMPLEMENTATION_PACKAGES = ("torch._refs", "torch._decomp")
 # Kernels a floor may stand in front of: a CPU kernel, or one every backend shares.
@@ -105,16 +106,19 @@ class BanList:
         for spec in specs:
             for path, obj in resolve(spec):
                 self._by_object[id(obj)] = (obj, path)
-        index = _index()
-        self.families = _implied_families(
-            family for obj, _ in self._by_object.values() for family in index.families_of.get(id(obj), ())
-        )
-        for family in self.families:
-            for path, obj in index.members[family.name]:
-                self._by_object.setdefault(id(obj), (obj, path))
+        self.families: tuple[Family, ...] = ()
+        self._what: dict[str, str] = {}
+        if self._by_object:  # an exercise without bans needs none of what follows
+            index = _index()
+            self.families = _implied_families(
+                family for obj, _ in self._by_object.values() for family in index.families_of.get(id(obj), ())
+            )
+            for family in self.families:
+                for path, obj in index.members[family.name]:
+                    self._by_object.setdefault(id(obj), (obj, path))
+            self._what = {_bare_operator(op): family.what for family in self.families for op in index.operators[family.name]}
         # The banned torch functions' and operators' names, bare of the underscores of
         # private and in-place spellings: `_convolution` and `relu_` are still banned.
-        self._what = {_bare_operator(op): family.what for family in self.families for op in index.operators[family.name]}
         self.banned_names = frozenset(
             {_bare(getattr(obj, "__name__", "")) for obj, path in self._by_object.values() if _is_torch_function(obj, path)}
             | self._what.keys()
@@ -126,17 +130,21 @@ class BanList:
         """How a failure names a banned function, or None if `func` is allowed."""
         verdict = self._verdicts.get(id(func))
         if verdict is None or verdict[0] is not func:
-            verdict = self._verdicts[id(func)] = (func, self._judge(func))
+            verdict = self.verdict(func)
         return verdict[1]
 
-    def _judge(self, func: object) -> str | None:
+    def verdict(self, func: object) -> tuple[object, str | None]:
+        """(func, how a failure names it or None), remembered for the next call of `func`."""
+        if type(func) is _METHOD_WRAPPER:  # a property's getter, a new object at every access
+            return func, None
         entry = self._by_object.get(id(func))
         if entry is not None and entry[0] is func:
-            return _display_name(entry[1], func)
-        operator = _operator_name(func)
-        if operator is not None and _bare(operator[0]) in self.banned_names:
-            return operator[1]
-        return None
+            name: str | None = _display_name(entry[1], func)
+        else:
+            operator = _operator_name(func)
+            name = operator[1] if operator is not None and _bare(operator[0]) in self.banned_names else None
+        verdict = self._verdicts[id(func)] = (func, name)
+        return verdict
 
     def floor_operators(self) -> list[tuple[str, str, str | None]]:
         """The operators to stand in front of: ("namespace::name.overload", the operator's
@@ -194,13 +202,17 @@ class BanMode(TorchFunctionMode):
     def __init__(self, bans: BanList) -> None:
         super().__init__()
         self.bans = bans
+        self._verdicts = bans._verdicts
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        name = self.bans.name_of(func)
-        if name is not None:
+        # Runs for every torch call in the check process: the usual case is one lookup.
+        verdict = self._verdicts.get(id(func))
+        if verdict is None or verdict[0] is not func:
+            verdict = self.bans.verdict(func)
+        if verdict[1] is not None:
             line = self.bans.learner_line(sys._getframe(1))
             if line is not None:
-                raise self.bans.record(name, line)
+                raise self.bans.record(verdict[1], line)
         return func(*args, **(kwargs or {}))
 
 
