@@ -14,7 +14,7 @@ doors to a banned operation, and what closes each:
   call, by identity, so every spelling (`torch.matmul`, `x.matmul`, `x @ y`,
   `torch._C._VariableFunctions.matmul`) of one function is one function;
 - other names of an operator (`torch.ops.aten.convolution`, `torch._C._nn.im2col`,
-  `torch._convolution`, an in-place `relu_`, a private `F._max_pool2d`): the same mode
+  `torch._convolution`, `torch._safe_softmax`, an in-place `relu_`): the same mode
   judges what it sees by the operator's name as well;
 - doors the mode does not see (`torch.LongTensor([1, 2])`, an operator's `redispatch`,
   a call made with torch's function modes switched off, learner code torch runs from
@@ -345,8 +345,8 @@ def _is_torch_function(obj: object, path: str) -> bool:
 def _operator_name(func: object) -> tuple[str, str] | None:
     """(operator name, how a failure names the call) for what a torch function mode sees:
     an operator reached through `torch.ops`, or a function bound from C++, whose name is
-    its operator's (`torch._C._nn.im2col`, `torch.conv_tbc`, `Tensor.relu_`). Python
-    functions of torch are named too (`F._max_pool2d` is `max_pool2d` by another name)."""
+    its operator's (`torch._C._nn.im2col`, `torch.conv_tbc`, `Tensor.relu_`); a Python
+    function of torch by its own name. None for anything else (a learner's callable)."""
     if isinstance(func, torch._ops.OpOverload):
         namespace, name = func._schema.name.split("::", 1)
         return name, f"torch.ops.{namespace}.{name}.{func._overloadname}"
@@ -421,7 +421,7 @@ def _operator_tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str,
     name (`_bare`) -> every overload, "namespace::name.overload"."""
     by_name: dict[str, set[str]] = {}
     by_bare_name: dict[str, list[str]] = {}
-    for overload in torch._C._dispatch_get_all_op_names():
+    for overload in getattr(torch._C, "_dispatch_get_all_op_names", list)():
         qualified = overload.partition(".")[0]
         name = qualified.partition("::")[2]
         by_name.setdefault(name, set()).add(qualified)
@@ -608,7 +608,7 @@ def _guard_attribute(path: str, bans: BanList) -> None:
     owner_path, attr = path.rsplit(".", 1)
     owner = _lookup(owner_path)
     original: Callable = getattr(owner, attr)
-    setattr(owner, attr, _guarded(original, path, bans))
+    setattr(owner, attr, _guarded(original, _display_name(path, original), bans))
 
 
 def _guarded(original: Callable, name: str, bans: BanList) -> Callable:
