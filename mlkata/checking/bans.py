@@ -208,6 +208,8 @@ class BanMode(TorchFunctionMode):
         # Runs for every torch call in the check process: the usual case is one lookup.
         verdict = self._verdicts.get(id(func))
         if verdict is None or verdict[0] is not func:
+            if type(func) is _METHOD_WRAPPER:  # a property's getter (x.shape): never banned
+                return func(*args, **(kwargs or {}))
             verdict = self.bans.verdict(func)
         if verdict[1] is not None:
             line = self.bans.learner_line(sys._getframe(1))
