@@ -16,7 +16,8 @@ A family lists:
   operators matches (the part after `namespace::`, without the overload). Every matching
   operator is banned whatever door reaches it: `torch.ops.<namespace>.<name>`, a private
   binding (`torch._C._nn.im2col`), or, below every Python door, the operator's CPU
-  kernel. An operator belongs to one family at most.
+  kernel (for torch's own `aten` operators that have one). An operator belongs to one
+  family at most.
 - `twins`: NumPy and standard-library callables that compute the same thing.
 - `includes`: other families a ban on this one implies (banning `bmm` also bans
   `baddbmm`, whose product it is; banning `addmm` in a `Linear` exercise does not ban `@`).

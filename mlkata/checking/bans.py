@@ -49,7 +49,7 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
-from mlkata.checking.ban_families import FAMILIES, Family
+from mlkata.checking.ban_families import BY_NAME, FAMILIES, Family
 
 # Where a bare name in the manifest (`"matmul"`) is looked for.
 BARE_NAME_NAMESPACES = (
@@ -508,15 +508,15 @@ def _places(wanted: set[int], packages: set[str]) -> dict[int, list[tuple[Any, A
 
 
 def _implied_families(families: Iterable[Family]) -> tuple[Family, ...]:
-    by_name = {family.name: family for family in FAMILIES}
+    """The families, with those they include, in the table's order."""
     found: dict[str, Family] = {}
     pending = list(families)
     while pending:
         family = pending.pop()
         if family.name not in found:
             found[family.name] = family
-            pending.extend(by_name[name] for name in family.includes)
-    return tuple(found[name] for name in by_name if name in found)
+            pending.extend(BY_NAME[name] for name in family.includes)
+    return tuple(family for family in FAMILIES if family.name in found)
 
 
 # ---- the floor: operators' kernels ---------------------------------------------------------
