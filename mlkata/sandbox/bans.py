@@ -49,7 +49,7 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
-from mlkata.checking.ban_families import BY_NAME, FAMILIES, Family
+from mlkata.sandbox.ban_families import BY_NAME, FAMILIES, Family
 
 # Where a bare name in the manifest (`"matmul"`) is looked for.
 BARE_NAME_NAMESPACES = (
@@ -228,7 +228,9 @@ def install(bans: BanList) -> BanMode | None:
             _guard_class(obj, path, bans)
         elif not path.startswith("torch."):
             _guard_everywhere(obj, path, bans)
-        elif obj in unseen_by_mode:
+        elif obj in unseen_by_mode or _plain_python(obj):
+            # torch's function mode never sees these (torch.from_numpy, and Python
+            # functions such as torch.utils.data.random_split or torch.optim.adam.adam).
             _guard_attribute(path, bans)
     for path in bans.allowed_doors:
         _open_door(path)
@@ -237,6 +239,19 @@ def install(bans: BanList) -> BanMode | None:
     mode = BanMode(bans)
     mode.__enter__()
     return mode
+
+
+def _plain_python(obj: object) -> bool:
+    """A Python function that does not hand itself to torch's function modes."""
+    return isinstance(obj, types.FunctionType) and obj not in _overridable()
+
+
+@functools.cache
+def _overridable() -> frozenset:
+    functions = set()
+    for group in torch.overrides.get_overridable_functions().values():
+        functions.update(group)
+    return frozenset(functions)
 
 
 @functools.cache
@@ -625,10 +640,20 @@ def _guarded(original: Callable, name: str, bans: BanList) -> Callable:
 
 def _disguised(guard: Callable, original: Callable) -> Callable:
     """`guard` with the name and documentation of `original`, but no way back to it (no
-    `__wrapped__`, none of its attributes: NumPy's `_implementation` is the original)."""
+    `__wrapped__`, none of its attributes: NumPy's `_implementation` is the original).
+
+    Only `guarded_original` finds it: a check that keys a table on the function
+    itself (a framework's lookup of back functions) must use what the framework holds.
+    """
     functools.update_wrapper(guard, original, updated=())
     del guard.__wrapped__
+    guard._mlkata_guards = original
     return guard
+
+
+def guarded_original(func: Any) -> Any:
+    """The function a ban's guard stands in for, or `func` itself if it is not a guard."""
+    return getattr(func, "_mlkata_guards", func)
 
 
 def _guard_everywhere(obj: Any, path: str, bans: BanList) -> None:

@@ -268,6 +268,34 @@ FAMILIES: tuple[Family, ...] = (
         twins=("numpy.random.randint", "random.randint", "random.randrange"),
     ),
     Family("flatten", what="a flatten", members=("flatten",), operators=r"flatten"),
+    Family(
+        "attention",
+        what="attention (softmax(q·kᵀ/√d)·v)",
+        members=(
+            "torch.nn.functional.scaled_dot_product_attention",
+            "torch.nn.functional.multi_head_attention_forward",
+        ),
+        # every backend's fused kernel and its backward
+        operators=r"(scaled_dot_product_attention|_scaled_dot_product_\w+|_fused_sdp_choice|_flash_attention_\w+"
+        r"|_efficient_attention_\w+|_native_multi_head_attention)",
+    ),
+    Family(
+        "normalization",
+        what="a normalization over features (layer, group, instance or RMS norm)",
+        members=(
+            "torch.nn.functional.layer_norm", "torch.layer_norm", "torch.native_layer_norm",
+            "torch.nn.functional.group_norm", "torch.group_norm", "torch.native_group_norm",
+            "torch.nn.functional.instance_norm", "torch.instance_norm",
+            "torch.nn.functional.rms_norm", "torch.rms_norm",
+        ),
+        operators=r"(layer_norm|native_layer_norm\w*|group_norm|native_group_norm\w*|instance_norm|rms_norm|_fused_rms_norm\w*)",
+    ),
+    Family(
+        "embedding",
+        what="an embedding lookup",
+        members=("torch.nn.functional.embedding", "torch.embedding", "torch.nn.functional.embedding_bag", "torch.embedding_bag"),
+        operators=r"(embedding|embedding_renorm_|embedding_dense_backward|embedding_backward|embedding_bag|_embedding_bag\w*)",
+    ),
 )
 
 BY_NAME = {family.name: family for family in FAMILIES}
