@@ -205,10 +205,25 @@ def innermost_qualname(error: BaseException, filename: str) -> str | None:
 def _parameter_names(fn: Any) -> list[str] | None:
     if isinstance(fn, torch.nn.Module):
         fn = fn.forward  # a module instance's own signature is (*args, **kwargs)
+    key = getattr(fn, "__func__", fn)  # bound methods are new objects on every access
     try:
-        return [p for p in inspect.signature(fn).parameters]
+        return _names_of[key]
+    except (KeyError, TypeError):
+        pass
+    try:
+        names = [p for p in inspect.signature(fn).parameters]
     except (TypeError, ValueError):
-        return None
+        names = None
+    try:
+        _names_of[key] = names
+    except TypeError:
+        pass  # an unhashable callable: not remembered
+    return names
+
+
+# Parameter names by function: inspect.signature takes milliseconds, and checks call the
+# same learner functions many times. A check process is disposable, so nothing goes stale.
+_names_of: dict[Any, list[str] | None] = {}
 
 
 def _signature(fn: Any) -> str:
