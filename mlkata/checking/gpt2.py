@@ -24,7 +24,10 @@ from mlkata.checking.reference import load_reference
 from mlkata.given.gpt2 import GPTConfig
 
 F64 = torch.float64
-TIGHT = {"rtol": 1e-9, "atol": 1e-9}  # float64 everywhere: formula slips cannot hide
+# float64 everywhere. A right answer may hold one constant rounded to float32
+# (`torch.sqrt(torch.tensor(head_size))`): up to 6e-8 relative per constant. Formula slips
+# (tanh GELU ~1e-4, a wrong LayerNorm eps, any mask or position bug) stay far outside.
+TIGHT = {"rtol": 1e-6, "atol": 1e-7}
 LOOSE = {"rtol": 1e-5, "atol": 1e-5}  # float32
 
 
@@ -117,6 +120,9 @@ def attention(
     scale: float | None = None,
     after_softmax: bool = False,
     qkv: str = "three h d",
+    softmax_dim: int = -1,
+    merge: str = "h d",
+    project: bool = True,
 ) -> torch.Tensor:
     """MLAB's attention from the weights in `state` (qkv_proj.*, output_proj.*), or a variant.
 
@@ -128,7 +134,7 @@ def attention(
     out = F.linear(x, state[prefix + "qkv_proj.weight"], state[prefix + "qkv_proj.bias"])  # (B, T, 3 * nh * hs)
     q, k, v = rearrange(out, f"b t ({qkv}) -> three b h t d", three=3, h=num_heads, d=head_size)
     T = x.shape[1]
-    if mask == CAUSAL and scale is None and not after_softmax:
+    if mask == CAUSAL and scale is None and not after_softmax and softmax_dim == -1:
         y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
     else:
         allowed = allowed_keys(mask, T)
@@ -136,9 +142,11 @@ def attention(
         if after_softmax:
             probs = scores.softmax(-1).masked_fill(~allowed, 0.0)
         else:
-            probs = scores.masked_fill(~allowed, -1e4).softmax(-1)
+            probs = scores.masked_fill(~allowed, -1e4).softmax(softmax_dim)
         y = probs @ v
-    y = rearrange(y, "b h t d -> b t (h d)")
+    y = rearrange(y, f"b h t d -> b t ({merge})")
+    if not project:
+        return y
     return F.linear(y, state[prefix + "output_proj.weight"], state[prefix + "output_proj.bias"])
 
 
@@ -178,6 +186,26 @@ def attention_mistakes(state: dict[str, torch.Tensor], num_heads: int, head_size
             variant(qkv="h three d"),
             "qkv_proj's output is [all of q | all of k | all of v] (as GPT-2's c_attn): split it into "
             "three along the last dimension first, then each part into heads.",
+        ),
+        (
+            "softmax over the queries (dim=-2): each key's weights sum to 1, not each query's",
+            variant(softmax_dim=-2),
+            "Softmax over the last dimension, the keys: each query's weights over the keys it may see sum to 1.",
+        ),
+        (
+            "the scores are divided by head_size, not by its square root",
+            variant(scale=1 / head_size),
+            "Divide by sqrt(head_size): head_size ** 0.5.",
+        ),
+        (
+            "the heads are merged as \"(head_size head)\": their features are interleaved",
+            variant(merge="d h"),
+            "Merge with the inverse of the split: rearrange(y, \"b head t d -> b t (head d)\").",
+        ),
+        (
+            "output_proj is not applied: the heads' outputs are returned as they are",
+            variant(project=False),
+            "Put the heads side by side, then apply output_proj (then resid_dropout).",
         ),
         (
             "each of q, k, v is split into heads as (head_size, num_heads) instead of (num_heads, head_size)",

@@ -1,8 +1,11 @@
 import functools
 
 import torch
+import torch.nn.functional as F
+from einops import rearrange
 
-from mlkata.checking import Mistake, context, expect, expect_close, expect_matches, load_reference, randn
+from mlkata.checking import CheckFailed, Mistake, context, expect, expect_close, expect_matches, load_reference, randn
+from mlkata.checking.bert import explain_batch_error
 from mlkata.checking.gpt2 import (
     F64, LOOSE, TIGHT, attention, attention_mistakes, copy_state, expect_dropout, expect_eval_is_deterministic, seeded,
 )
@@ -44,13 +47,19 @@ def check(learner):
         mistakes = [Mistake(h, f, a) for h, f, a in attention_mistakes(state, num_heads, hs, hidden_size)]
         for index, (batch, seq) in enumerate(shapes):
             x = randn(batch, seq, hidden_size, seed=100 * seed + index, dtype=F64)
-            with context(f"{label} in eval mode, float64, x of shape ({batch}, {seq}, {hidden_size})"):
-                if index == 0:
-                    expect_eval_is_deterministic(learner, model, x, label)
-                expect_matches(
-                    functools.partial(learner.call, model, name=label),
-                    lambda x: attention(state, x, num_heads, hs),
-                    x, what=f"{label}(x)", mistakes=mistakes, **TIGHT,
+            again = f"; the same module ran before on seq {shapes[index - 1][1]}" if index else ""
+            with context(f"{label} in eval mode, float64, x of shape ({batch}, {seq}, {hidden_size}){again}"):
+                def compare(x, first=index == 0):
+                    if first:
+                        expect_eval_is_deterministic(learner, model, x, label)
+                    expect_matches(functools.partial(learner.call, model, name=label),
+                                   lambda x: attention(state, x, num_heads, hs),
+                                   x, what=f"{label}(x)", mistakes=mistakes, **TIGHT)
+
+                explain_batch_error(
+                    learner, compare, (x,), {}, retry=model, label=label,
+                    advice="x is (batch, seq, hidden_size): the sequence length is x.shape[1] (or x.shape[-2]). A size "
+                           "read from x.shape[0], the batch, is only right for a batch of 1.",
                 )
 
     with context("UnidirectionalAttention(32, 4) in float32, x of shape (2, 6, 32)"):
@@ -62,6 +71,14 @@ def check(learner):
         expect_close(got, attention(state, x, 4, 8), what=f"{label}(x)", **LOOSE)
 
     check_dropout(learner)
+
+
+def attention_with_weights(state, x, num_heads, head_size, weights):
+    """output_proj of the heads' values averaged with the given (T, T) weights."""
+    _, _, v = rearrange(F.linear(x, state["qkv_proj.weight"], state["qkv_proj.bias"]),
+                        "b t (three h d) -> three b h t d", three=3, h=num_heads, d=head_size)
+    y = rearrange(weights.to(v.dtype) @ v, "b h t d -> b t (h d)")
+    return F.linear(y, state["output_proj.weight"], state["output_proj.bias"])
 
 
 def check_dropout(learner):
@@ -80,6 +97,15 @@ def check_dropout(learner):
             "drops the output of output_proj. With every probability dropped, the heads output zeros and "
             "output_proj returns its bias.",
         )
+        state = {name: value.double() for name, value in ref.state_dict().items()}
+        for allowed, where in ((torch.ones(5, 5, dtype=torch.bool), "on the scores, before the mask and the softmax"),
+                               (torch.ones(5, 5, dtype=torch.bool).tril(), "on the masked scores, before the softmax")):
+            uniform = allowed.double() / allowed.sum(-1, keepdim=True)  # softmax of scores dropped to 0
+            if isinstance(got, torch.Tensor) and got.shape == bias.shape and torch.allclose(
+                    got, attention_with_weights(state, x, 4, 8, uniform), **TIGHT):
+                raise CheckFailed(
+                    f"attn_dropout acts {where}: with p = 1 every score becomes 0 and the softmax spreads the weight evenly",
+                    ("attn_dropout drops attention probabilities: apply it after the softmax, before multiplying by v.",))
         expect_close(
             got, bias, what="the output with every attention probability dropped (it should be output_proj.bias everywhere)",
             **TIGHT,
@@ -87,6 +113,10 @@ def check_dropout(learner):
     with context(f"{label} in training mode, with attn_dropout.p = 0 and resid_dropout.p = 1"):
         model.attn_dropout.p, model.resid_dropout.p = 0.0, 1.0
         got = learner.call(model, x, name=label)
+        state = {name: value.double() for name, value in ref.state_dict().items()}
+        if isinstance(got, torch.Tensor) and got.shape == x.shape and torch.allclose(got, attention(state, x, 4, 8), **TIGHT):
+            raise CheckFailed("resid_dropout is not applied: with resid_dropout.p = 1 the output should be all zeros",
+                              ("Apply resid_dropout to output_proj's output: return self.resid_dropout(self.output_proj(y)).",))
         expect_close(
             got, torch.zeros(2, 5, 32, dtype=F64),
             what="the output with resid_dropout.p = 1 (resid_dropout is applied last, so everything is dropped)", **TIGHT,
