@@ -1,9 +1,10 @@
 import functools
 
 import torch
+from torch import nn
 
-from mlkata.checking import Mistake, context, expect, expect_close, expect_matches, load_reference, randn
-from mlkata.checking.gpt2 import F64, TIGHT, copy_state, expect_eval_is_deterministic, seeded, torch_block
+from mlkata.checking import CheckFailed, Mistake, context, expect, expect_close, expect_matches, load_reference, randn
+from mlkata.checking.gpt2 import F64, TIGHT, copy_state, expect_dropout, expect_eval_is_deterministic, seeded, torch_block
 
 reference = load_reference(__file__)
 
@@ -31,12 +32,43 @@ def build(learner, hidden_size, num_heads, dropout, eps, activation, seed):
     ref = seeded(reference.GPT2Block(hidden_size, num_heads, dropout, eps, activation), seed)
     with context(label):
         copy_state(model, ref, what=label, layout=LAYOUT)
+        for name in ("ln1", "ln2"):
+            norm = getattr(model, name, None)
+            if isinstance(norm, nn.LayerNorm) and norm.eps != eps:
+                raise CheckFailed(f"{label}.{name}.eps is {norm.eps:g}; it should be layer_norm_epsilon = {eps:g}",
+                                  (f"Pass it to both layer norms: nn.LayerNorm(hidden_size, eps=layer_norm_epsilon).",))
+        expect_dropout(model, "dropout", dropout, what=label)
+        attention = getattr(model, "attn", None)
+        for name in ("attn_dropout", "resid_dropout"):
+            inner = getattr(attention, name, None)
+            if isinstance(inner, nn.Dropout) and inner.p != dropout:
+                raise CheckFailed(f"{label}.attn.{name}.p is {inner.p:g}; it should be the block's dropout, {dropout:g}",
+                                  ("Pass the dropout on: UnidirectionalAttention(hidden_size, num_heads, dropout=dropout); "
+                                   "its own default is 0.1.",))
     return model.double(), ref.double(), label
 
 
-def mistakes(state, num_heads, eps, activation):
+def branches(ref, x, *, mlp_reads="attended", mlp_residual=True):
+    """The block from the reference's modules in eval mode, and its usual mistakes."""
+    with torch.no_grad():
+        h = x + ref.attn(ref.ln1(x))
+        m = ref.linear2(ref.nonlinearity(ref.linear1(ref.ln2(h if mlp_reads == "attended" else x))))
+        return h + m if mlp_residual else m
+
+
+def mistakes(state, num_heads, eps, activation, ref=None):
     other = "relu" if activation == "gelu" else "gelu"
     found = [
+        Mistake(
+            "the MLP branch's output is returned without adding x back: the second residual connection is missing",
+            lambda x: branches(ref, x, mlp_residual=False),
+            "Both branches add to the residual stream: x = x + attn(ln1(x)), then x = x + mlp(ln2(x)).",
+        ),
+        Mistake(
+            "the MLP branch reads the block's input, not the stream after the attention branch",
+            lambda x: branches(ref, x, mlp_reads="input"),
+            "Update x after the attention branch and feed that to ln2: x = x + attn(ln1(x)); x = x + mlp(ln2(x)).",
+        ),
         Mistake(
             "layer norm is applied after each residual addition (post-LN), not before each branch (pre-LN)",
             torch_block(state, num_heads, eps, activation, norm_first=False),
@@ -74,7 +106,7 @@ def check(learner):
         model.eval()
         state = ref.state_dict()
         expected = torch_block(state, num_heads, eps, activation)
-        known = mistakes(state, num_heads, eps, activation)
+        known = mistakes(state, num_heads, eps, activation, ref.eval())
         for index, (batch, seq) in enumerate(shapes):
             x = randn(batch, seq, hidden_size, seed=100 * seed + index, dtype=F64)
             with context(f"{label} in eval mode, float64, x of shape ({batch}, {seq}, {hidden_size}); "
@@ -102,6 +134,11 @@ def check(learner):
             not (got.shape == x.shape and torch.allclose(got.detach(), undropped_mlp, **TIGHT)),
             f"{label} in training mode does not drop the MLP's output",
             "MLAB's block ends its MLP with dropout: x = x + self.dropout(linear2(activation(linear1(ln2(x))))).",
+        )
+        expect(
+            not (got.shape == x.shape and torch.allclose(got.detach(), x + ref.linear2.bias.detach(), **TIGHT)),
+            f"{label} in training mode gives x + linear2.bias: the dropout acts before linear2",
+            "Drop linear2's output, the end of the MLP branch: x = x + self.dropout(linear2(activation(linear1(ln2(x))))).",
         )
         expect_close(
             got, x, what="the output with dropout = 1 (it should be the input: each branch's output is dropped)",
