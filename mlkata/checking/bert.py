@@ -225,6 +225,14 @@ def expect_same_state(
         )
 
     for name, value in expected.items():
+        twin = _same_tensor_as(got[name], name, got) if name in got else None
+        if twin is not None and twin in expected and name in parameters:
+            owner, twin_owner = owners(name, twin)
+            raise CheckFailed(
+                f"{what}.{name} is the same tensor as {twin}: {owner} shares its weights with {twin_owner}",
+                ("Each layer needs its own parameters. `[BertBlock(config)] * num_layers` repeats ONE block; build a "
+                 "new one each time: nn.ModuleList([BertBlock(config) for _ in range(config.num_layers)]).",),
+            )
         if name not in got:
             plain = _attribute(model, name)
             if isinstance(plain, torch.Tensor):
@@ -258,6 +266,14 @@ def expect_same_state(
                 ("A parameter is trained: leave requires_grad at its default (True).",),
             )
     model.load_state_dict(expected)
+
+
+def owners(name: str, twin: str) -> tuple[str, str]:
+    """The modules two names of one tensor differ by: ("blocks.0", "blocks.1") for blocks.0.ln.weight and blocks.1.ln.weight."""
+    a, b = name.split("."), twin.split(".")
+    while len(a) > 1 and len(b) > 1 and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    return ".".join(a), ".".join(b)
 
 
 def _same_tensor_as(value: torch.Tensor, name: str, state: dict[str, torch.Tensor]) -> str | None:
@@ -360,7 +376,7 @@ def explain_batch_error(
             (retry or call)(*map(first, args), **{key: first(value) for key, value in kwargs.items()})
         except Exception:  # noqa: BLE001 - not a batch-only problem: let the original error speak
             raise error from None
-        where = _learner_line(learner, error)
+        where = learner_line(learner, error)
         raise CheckFailed(
             f"{label} works on a batch of 1 but raises on a batch of {batch}: {type(error).__name__}: "
             f"{str(error).splitlines()[0] if str(error) else ''}",
@@ -368,7 +384,7 @@ def explain_batch_error(
         ) from None
 
 
-def _learner_line(learner: Learner, error: BaseException) -> str:
+def learner_line(learner: Learner, error: BaseException) -> str:
     """`raised at line N: code`, the innermost frame of the learner's file, or ""."""
     import traceback
 

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import nn
 
+from mlkata.checking.bert import owners
 from mlkata.checking.describe import shape_text
 from mlkata.checking.failure import CheckFailed
 from mlkata.checking.modules import _expect_same_tensors, seeded_state
@@ -54,6 +55,17 @@ def expect_same_parameters(module: nn.Module, reference: nn.Module, *, what: str
     Buffers of its own (a cached causal mask, say) are allowed.
     """
     got, expected = dict(module.named_parameters()), dict(reference.named_parameters())
+    every = dict(module.named_parameters(remove_duplicate=False))
+    for name in expected:
+        if name not in got and name in every:
+            twin = next(other for other, value in got.items() if value is every[name])
+            owner, twin_owner = owners(name, twin)
+            raise CheckFailed(
+                f"{what}.{name} is the same tensor as {twin}: {owner} shares its weights with {twin_owner}",
+                ("Each layer needs its own parameters. `[GPT2Block(...)] * num_layers` repeats ONE block; build a new "
+                 "one each time: nn.ModuleList([GPT2Block(...) for _ in range(num_layers)]).",
+                 layout),
+            )
     for name, value in got.items():
         if name not in expected and all(other in got for other in expected):
             raise CheckFailed(
@@ -300,6 +312,8 @@ def gpt2_logits(
     positions: torch.Tensor | None = None,
     final_ln: bool = True,
     embedding_dropout: bool = True,
+    position_embedding: bool = True,
+    blocks_reversed: bool = False,
 ) -> torch.Tensor:
     """The reference GPT2's logits for ids (batch, seq), computed from its parts.
 
@@ -310,14 +324,30 @@ def gpt2_logits(
     if positions is None:
         positions = torch.arange(ids.shape[1])
     with torch.no_grad():
-        h = model.token_embedding(ids) + model.pos_embedding(positions)  # (B, T, C)
+        h = model.token_embedding(ids) + (model.pos_embedding(positions) if position_embedding else 0)  # (B, T, C)
         if embedding_dropout:
             h = model.dropout(h)
-        for block in model.blocks:
+        for block in (list(model.blocks)[::-1] if blocks_reversed else model.blocks):
             h = block(h)
         if final_ln:
             h = model.ln(h)
         return torch.einsum("btc,vc->btv", h, model.token_embedding.weight)  # (B, T, V)
+
+
+def expect_built_from_config(model: nn.Module, config: GPTConfig, *, what: str) -> None:
+    """Every nn.Dropout takes config.dropout and every nn.LayerNorm config.layer_norm_epsilon.
+
+    A number written in (GPT2Block(..., 0.1, 1e-5, "gelu")) shows here by name, not as logits
+    that differ somewhere.
+    """
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Dropout) and module.p != config.dropout:
+            raise CheckFailed(f"{what}.{name} is nn.Dropout(p={module.p:g}), but config.dropout = {config.dropout:g}",
+                              ("Build every block and dropout from the config: GPT2Block(config.hidden_size, "
+                               "config.num_heads, config.dropout, config.layer_norm_epsilon, config.activation_function).",))
+        if isinstance(module, nn.LayerNorm) and module.eps != config.layer_norm_epsilon:
+            raise CheckFailed(f"{what}.{name}.eps is {module.eps:g}, but config.layer_norm_epsilon = {config.layer_norm_epsilon:g}",
+                              ("Pass config.layer_norm_epsilon to every LayerNorm: the final ln and each GPT2Block.",))
 
 
 # ---------------------------------------------------------------- sampling

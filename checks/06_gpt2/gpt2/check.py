@@ -1,10 +1,15 @@
+import dataclasses
 import functools
 
 import torch
+from torch import nn
 
-from mlkata.checking import Mistake, context, expect_matches, load_reference, randint
+from mlkata.checking import CheckFailed, Mistake, context, expect_matches, load_reference, randint
+from mlkata.checking.bert import learner_line
+from mlkata.checking.failure import NotWritten
 from mlkata.checking.gpt2 import (
-    TIGHT, config_text, copy_state, expect_eval_is_deterministic, gpt2_logits, seeded, tiny_config,
+    TIGHT, config_text, copy_state, expect_built_from_config, expect_eval_is_deterministic, gpt2_logits, seeded,
+    tiny_config,
 )
 
 reference = load_reference(__file__)
@@ -29,7 +34,71 @@ def build(learner, config, seed):
     ref = seeded(reference.GPT2(config), seed)
     with context(label):
         copy_state(model, ref, what="GPT2", layout=LAYOUT)
+        expect_built_from_config(model, config, what="GPT2")
     return model.double(), ref.double(), label
+
+
+def other_activation(config, ref, seed):
+    """The reference with the other activation in every block: what a block built with a fixed one computes."""
+    other = "relu" if config.activation_function == "gelu" else "gelu"
+    twin = reference.GPT2(dataclasses.replace(config, activation_function=other)).double()
+    twin.load_state_dict(ref.state_dict())
+    return other, twin.eval()
+
+
+def expect_dropout_on_embeddings(learner, model, ref, ids):
+    """model.dropout is given token_embedding(ids) + pos_embedding(positions), nothing else."""
+    dropout = getattr(model, "dropout", None)
+    if not isinstance(dropout, nn.Module):
+        return
+    seen = []
+    handle = dropout.register_forward_hook(lambda module, args, out: seen.append(args[0].detach()))
+    try:
+        learner.call(model, ids, name="GPT2")
+    finally:
+        handle.remove()
+    with torch.no_grad():
+        embedded = ref.token_embedding(ids) + ref.pos_embedding(torch.arange(ids.shape[1]))
+    if seen and not any(x.shape == embedded.shape and torch.allclose(x, embedded, **TIGHT) for x in seen):
+        raise CheckFailed(
+            "self.dropout is applied to something else than the summed embeddings",
+            ("MLAB's GPT2 drops token_embedding(x) + pos_embedding(positions), before the first block; the blocks "
+             "have their own dropouts, and there is none after the last block.",))
+
+
+def explain_shape_error(learner, model, compare, ids, config):
+    """compare(ids); if the model raises, say whether one row, or a shorter sequence, would have worked."""
+    try:
+        compare(ids)
+    except (CheckFailed, NotWritten):
+        raise
+    except Exception as error:  # noqa: BLE001 - explained below when a smaller input works
+        batch, seq = ids.shape
+        message = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        where = learner_line(learner, error)
+        if batch > 1 and _runs(model, ids[:1]):
+            raise CheckFailed(
+                f"GPT2 works on a batch of 1 but raises on a batch of {batch}: {message}",
+                (*([where] if where else []),
+                 "ids is (batch, seq): every row has positions 0 .. seq - 1, torch.arange(ids.shape[1]), broadcast "
+                 "over the batch — not a count over the batch axis or over all batch * seq tokens."),
+            ) from None
+        if seq == config.max_position_embeddings and _runs(model, ids[:, : seq - 1]):
+            raise CheckFailed(
+                f"GPT2 works on shorter sequences but raises at seq = max_position_embeddings = {seq}: {message}",
+                (*([where] if where else []),
+                 "pos_embedding has rows 0 .. max_position_embeddings - 1: the positions of a sequence are "
+                 "torch.arange(seq), which starts at 0 and stays below seq."),
+            ) from None
+        raise
+
+
+def _runs(model, ids):
+    try:
+        model(ids)
+    except Exception:  # noqa: BLE001 - only whether it runs matters
+        return False
+    return True
 
 
 def check(learner):
@@ -37,7 +106,29 @@ def check(learner):
         model, ref, label = build(learner, config, seed)
         model.eval()
         ref.eval()
+        other, twin = other_activation(config, ref, seed)
         known = [
+            Mistake(
+                f"the blocks use {other}, not config.activation_function = {config.activation_function!r}",
+                lambda ids: gpt2_logits(twin, ids),
+                "Build each block with the config's activation: GPT2Block(..., config.activation_function).",
+            ),
+            Mistake(
+                "the position embedding is not added",
+                lambda ids: gpt2_logits(ref, ids, position_embedding=False),
+                "h = token_embedding(x) + pos_embedding(torch.arange(seq)): without positions the model cannot tell "
+                "the order of the tokens.",
+            ),
+            Mistake(
+                "the blocks run in reverse order",
+                lambda ids: gpt2_logits(ref, ids, blocks_reversed=True),
+                "Run blocks[0] first: for block in self.blocks: h = block(h).",
+            ),
+            Mistake(
+                "the positions start at 1, not 0",
+                lambda ids: gpt2_logits(ref, ids, positions=torch.arange(1, ids.shape[1] + 1)),
+                "The first token has position 0: torch.arange(seq).",
+            ),
             Mistake(
                 "the final layer norm `ln` is missing",
                 lambda ids: gpt2_logits(ref, ids, final_ln=False),
@@ -53,12 +144,15 @@ def check(learner):
         for index, (batch, seq) in enumerate(shapes):
             ids = randint(0, config.vocab_size, batch, seq, seed=100 * seed + index)
             with context(f"{label} in eval mode, float64, token ids of shape ({batch}, {seq})"):
+                def compare(ids, first=index == 0):
+                    if first:
+                        expect_eval_is_deterministic(learner, model, ids, "GPT2")
+                    expect_matches(functools.partial(learner.call, model, name="GPT2"), ref, ids,
+                                   what="the logits", mistakes=known, **TIGHT)
+
+                explain_shape_error(learner, model, compare, ids, config)
                 if index == 0:
-                    expect_eval_is_deterministic(learner, model, ids, "GPT2")
-                expect_matches(
-                    functools.partial(learner.call, model, name="GPT2"), ref, ids,
-                    what="the logits", mistakes=known, **TIGHT,
-                )
+                    expect_dropout_on_embeddings(learner, model, ref, ids)
 
     config = tiny_config(dropout=1.0)
     model, ref, label = build(learner, config, seed=5)
