@@ -18,17 +18,29 @@ def cases():
     yield "vocab 1", torch.tensor([1.5], dtype=torch.float64), 0.25
 
 
+MISTAKES = [
+    Mistake("multiplies the logits by the temperature instead of dividing",
+            lambda logits, t: logits * t,
+            "A low temperature must sharpen the distribution: logits / temperature grows as temperature shrinks."),
+    Mistake("divides by temperature ** 2", lambda logits, t: logits / t**2, "Divide by the temperature itself: logits / temperature."),
+    Mistake("returns probabilities (a softmax), not logits", lambda logits, t: (logits / t).softmax(-1),
+            "Return the scaled logits, logits / temperature; the sampler takes the softmax later."),
+    Mistake("returns log-probabilities, log_softmax(logits / temperature), not logits / temperature",
+            lambda logits, t: (logits / t).log_softmax(-1),
+            "Only divide: the result is logits / temperature, with no normalisation."),
+    Mistake("subtracts the temperature instead of dividing by it", lambda logits, t: logits - t,
+            "Divide: logits / temperature."),
+]
+
+
 def check(learner):
     for description, logits, temperature in cases():
-        # x / T and x * (1 / T) may differ in the last bit: allow a few ulps.
-        ulps = 4 * torch.finfo(logits.dtype).eps
+        # x / T and x * (1 / T) may differ in the last bit: allow a few ulps; and
+        # x / torch.tensor(T) rounds T to float32 (6e-8 relative) even for float64 logits.
+        ulps = max(4 * torch.finfo(logits.dtype).eps, 1e-7)
         with context(f"{description}, temperature = {temperature}"):
             expect_matches(
                 learner.apply_temperature, lambda logits, t: logits / t, logits, temperature,
-                mistakes=[Mistake(
-                    "multiplies the logits by the temperature instead of dividing",
-                    lambda logits, t: logits * t,
-                    "A low temperature must sharpen the distribution: logits / temperature grows as temperature shrinks.",
-                )],
-                rtol=ulps, atol=0.0, check_dtype=False,
+                mistakes=MISTAKES,
+                rtol=ulps, atol=0.0,
             )
