@@ -34,6 +34,11 @@ def check(learner):
             lambda ids, logits, p: logits + p * torch.bincount(ids, minlength=len(logits)).to(logits.dtype),
             "A positive freq_penalty makes repeated tokens less likely: logits - freq_penalty * counts.",
         ),
+        Mistake(
+            "only the last token of input_ids is penalised",
+            lambda ids, logits, p: logits - p * torch.bincount(ids[-1:], minlength=len(logits)).to(logits.dtype),
+            "Every occurrence in input_ids counts, not only the most recent one: torch.bincount(input_ids, minlength=vocab_size).",
+        ),
     ]
     for description, input_ids, logits, penalty in cases():
         tolerance = {"rtol": 1e-6, "atol": 1e-6} if logits.dtype == torch.float32 else {"rtol": 1e-12, "atol": 1e-12}
@@ -41,7 +46,7 @@ def check(learner):
             try:
                 expect_matches(
                     learner.apply_freq_penalty, penalised, input_ids, logits, penalty,
-                    mistakes=mistakes, check_dtype=False, **tolerance,
+                    mistakes=mistakes, **tolerance,
                 )
             except RuntimeError as error:
                 if "must match the size" not in str(error) or (len(input_ids) and int(input_ids.max()) == len(logits) - 1):
