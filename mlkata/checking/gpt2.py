@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import nn
 
-from mlkata.checking.bert import owners
+from mlkata.checking.bert import learner_line, owners
 from mlkata.checking.describe import shape_text
 from mlkata.checking.failure import CheckFailed
 from mlkata.checking.modules import _expect_same_tensors, seeded_state
@@ -387,7 +387,20 @@ def draw_tokens(learner, name: str, args: tuple, n: int, seed: int) -> list[int]
     torch.manual_seed(seed)
     numpy.random.seed(seed)
     random.seed(seed)
-    tokens = [expect_token(getattr(learner, name)(*args), what=what)]
+    try:
+        first = getattr(learner, name)(*args)
+    except RuntimeError as error:
+        logits = next((a for a in args if isinstance(a, torch.Tensor)), None)
+        finite = logits[logits.isfinite()] if logits is not None else None
+        if ("inf" in str(error) or "nan" in str(error)) and finite is not None and finite.numel() and float(finite.abs().max()) > 80:
+            raise CheckFailed(
+                f"{name} raised {type(error).__name__}: {str(error).splitlines()[0]}",
+                (f"The logits reach {float(finite.abs().max()):.4g}: exp() of them overflows {str(logits.dtype).removeprefix('torch.')} "
+                 "to inf. Subtract the largest logit first, or let torch.softmax / Categorical(logits=...) do it.",
+                 *([line] if (line := learner_line(learner, error)) else [])),
+            ) from None
+        raise
+    tokens = [expect_token(first, what=what)]
     raw = getattr(learner, name)._fn
     tokens += [expect_token(raw(*args), what=what) for _ in range(n - 1)]
     after = [a for a in args if isinstance(a, torch.Tensor)]
@@ -408,6 +421,7 @@ def expect_distribution(
     what: str,
     mistakes: list[tuple[str, torch.Tensor, str]] = (),
     support: str = "",
+    logits: torch.Tensor | None = None,
 ) -> None:
     """Tokens drawn from probs: never a token of probability 0, frequencies within 6σ.
 
@@ -427,6 +441,8 @@ def expect_distribution(
     for headline, wrong, advice in mistakes:
         if _fits(counts, wrong.double()):
             raise CheckFailed(f"{what}: {headline}", (advice, f"{n} draws, seeded."), _frequency_table(counts, probs))
+    if logits is not None:
+        _explain_temperature(counts, probs, logits, what=what)
     table = _frequency_table(counts, probs)
     impossible = [token for token in range(V) if probs[token] == 0 and counts[token] > 0]
     if impossible:
@@ -447,6 +463,30 @@ def expect_distribution(
         ),
         table,
     )
+
+
+def _explain_temperature(counts: torch.Tensor, probs: torch.Tensor, logits: torch.Tensor, *, what: str) -> None:
+    """Fail naming a temperature when the draws fit softmax(logits / T) for some T far from 1.
+
+    The support stays the tokens probs allows; T is the best fit on a grid from 0.2 to 5.
+    """
+    allowed = probs > 0
+    finite = torch.where(allowed, logits.double(), torch.tensor(-math.inf, dtype=torch.float64))
+    best, best_t = -math.inf, 1.0
+    for t in torch.logspace(math.log10(0.2), math.log10(5.0), 161, dtype=torch.float64).tolist():
+        q = (finite / t).softmax(-1)
+        score = float((counts[allowed] * q[allowed].log()).sum())
+        if score > best:
+            best, best_t = score, t
+    fitted = (finite / best_t).softmax(-1)
+    if abs(math.log(best_t)) > 0.05 and _fits(counts, fitted):
+        shape = "flatter" if best_t > 1 else "sharper"
+        raise CheckFailed(
+            f"{what} draws from a {shape} distribution than softmax(logits): the draws fit softmax(logits / {best_t:.2f})",
+            ("Something scales the logits before the softmax (a temperature, a square root, a factor): sample from "
+             "softmax(logits) itself, Categorical(logits=logits).", f"{int(counts.sum())} draws, seeded."),
+            _frequency_table(counts, probs),
+        )
 
 
 def _allowed(probs: torch.Tensor, n: int) -> torch.Tensor:

@@ -4,7 +4,7 @@ from mlkata.checking import context
 from mlkata.checking.gpt2 import draw_tokens, expect_distribution
 
 INF = float("inf")
-DRAWS = 600
+DRAWS = {1: 2000, 2: 800}  # by seed: the main case has the draws to see a slightly wrong distribution
 
 
 def one_hot(index: int, size: int) -> torch.Tensor:
@@ -33,9 +33,9 @@ def check(learner):
                 "the logits are used as probabilities", logits.double() / logits.double().sum(),
                 "Logits are log-probabilities up to a constant: pass them as Categorical(logits=logits), not probs=.",
             ))
-        with context(f"sample_basic(logits), logits: {description}; {DRAWS} draws after torch.manual_seed({seed})"):
-            tokens = draw_tokens(learner, "sample_basic", (logits,), DRAWS, seed)
+        with context(f"sample_basic(logits), logits: {description}; {DRAWS[seed]} draws after torch.manual_seed({seed})"):
+            tokens = draw_tokens(learner, "sample_basic", (logits,), DRAWS[seed], seed)
             expect_distribution(
-                tokens, probs, what="sample_basic(logits)", mistakes=mistakes,
+                tokens, probs, what="sample_basic(logits)", mistakes=mistakes, logits=logits,
                 support="A token whose logit is -inf has probability 0 and must never be drawn.",
             )
