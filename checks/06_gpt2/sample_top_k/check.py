@@ -41,15 +41,19 @@ def check(learner):
              kept(torch.ones(V, dtype=torch.float64), top),
              "Sample from the top-k logits themselves: Categorical(logits=top_logits)."),
         ]
+        for m in sorted(range(1, V + 1), key=lambda m: abs(m - top_k)):  # k + 1 and k - 1 first
+            if m != top_k:
+                every = " (every token)" if m == V else ""
+                kept_text = "1 token is kept" if m == 1 else f"{m} tokens are kept"
+                mistakes.append((f"{kept_text} instead of top_k = {top_k}{every}", kept(probs, order[:m]),
+                                 "Keep exactly top_k tokens: logits.topk(top_k). (torch.kthvalue counts from the "
+                                 "smallest: the k-th largest is kthvalue(logits, vocab_size - k + 1).)"))
         if top_k < V:
-            mistakes.append((f"{top_k + 1} tokens are kept instead of top_k = {top_k}", kept(probs, order[: top_k + 1]),
-                             "Keep exactly top_k tokens: logits.topk(top_k)."))
-        if top_k > 1:
-            mistakes.append((f"{top_k - 1} tokens are kept instead of top_k = {top_k}", kept(probs, order[: top_k - 1]),
-                             "Keep exactly top_k tokens: logits.topk(top_k)."))
+            mistakes.append((f"the {top_k} LEAST likely tokens are kept", kept(probs, order[-top_k:]),
+                             "Keep the largest logits: logits.topk(top_k) (largest=True, the default), or sort descending."))
         with context(f"sample_top_k(logits, {top_k}), logits: {description}; {draws} draws after torch.manual_seed({seed})"):
             tokens = draw_tokens(learner, "sample_top_k", (logits, top_k), draws, seed)
             expect_distribution(
-                tokens, kept(probs, top), what=f"sample_top_k(logits, {top_k})", mistakes=mistakes,
+                tokens, kept(probs, top), what=f"sample_top_k(logits, {top_k})", mistakes=mistakes, logits=logits,
                 support=f"Only the {top_k} most likely tokens may be drawn (ids {sorted(top)} here).",
             )
