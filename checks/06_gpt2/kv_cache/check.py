@@ -57,6 +57,14 @@ def cached_call(learner, model, x, cache, *, label, cached, new):
                     f"holds {v.shape[2]}",
                     ("Cache both: append the new keys to cache.k and the new values to cache.v.", f"The error was: {error}"),
                 ) from None
+        if f"({cached + 2 * new})" in str(error) and "size" in str(error):
+            raise CheckFailed(
+                f"{label} fails with {new} new positions after {cached} cached ones: the mask is built for "
+                f"{cached + 2 * new} keys, as if the new positions were counted twice",
+                ("Read the cache's length BEFORE appending the new keys (past = cache.k.shape[2]), or take it as "
+                 "total - S after: the queries are positions past .. past + S - 1 and the keys 0 .. past + S - 1.",
+                 f"The error was: {error}"),
+            ) from None
         if cached == 0 or new == 1 or "size" not in str(error):
             raise
         raise CheckFailed(
@@ -123,8 +131,19 @@ def check_attention(learner):
                 "Offset the queries' positions by the cache's length: the mask compares "
                 "torch.arange(cached, cached + S)[:, None] with torch.arange(cached + S)[None, :].",
             )
+            expect(
+                start == 0 or end - start == 1 or not _close(got, _unmasked_new(state, x, start, end)),
+                f"with {start} positions cached, the {end - start} new queries are not masked: each sees the later new "
+                "positions too",
+                "The mask is still needed with a cache when several positions come at once: new query i (position "
+                f"{start} + i) may see keys 0 .. {start} + i, not the new ones after it.",
+            )
             expect_close(got, expected[:, start:end], what=f"the output for {span(start, end)}", **TIGHT)
             expect_cache_length([cache], end, what="the cache entry")
+            prepended = torch.cat([keys[:, :, start:end], keys[:, :, :start]], dim=2)
+            expect(start == 0 or not _close(cache.k, prepended),
+                   "the new keys are put in front of the cached ones: the cache must keep positions in order",
+                   "Append at the end: cache.k = torch.cat([cache.k, k], dim=2) (old first, then new); the same for v.")
             expect_close(cache.k, keys[:, :, :end], what="cache.k (the keys of every position so far)", **TIGHT)
             expect_close(cache.v, values[:, :, :end], what="cache.v (the values of every position so far)", **TIGHT)
 
@@ -136,6 +155,15 @@ def _unshifted_mask(state, x, start, end):
     scores = q[:, :, start:end] @ k.transpose(-1, -2) / HEAD_SIZE**0.5  # (1, nh, S, end)
     hidden = torch.arange(end)[None, :] > torch.arange(end - start)[:, None]
     y = scores.masked_fill(hidden, -1e4).softmax(-1) @ v
+    y = y.transpose(1, 2).reshape(1, end - start, HEADS * HEAD_SIZE)
+    return torch.nn.functional.linear(y, state["output_proj.weight"], state["output_proj.bias"])
+
+
+def _unmasked_new(state, x, start, end):
+    """The attention output for positions start..end-1 when the new queries are not masked at all (a mistake)."""
+    qkv = torch.nn.functional.linear(x[:, :end], state["qkv_proj.weight"], state["qkv_proj.bias"])
+    q, k, v = (t.view(1, end, HEADS, HEAD_SIZE).transpose(1, 2) for t in qkv.split(HEADS * HEAD_SIZE, dim=-1))
+    y = (q[:, :, start:end] @ k.transpose(-1, -2) / HEAD_SIZE**0.5).softmax(-1) @ v
     y = y.transpose(1, 2).reshape(1, end - start, HEADS * HEAD_SIZE)
     return torch.nn.functional.linear(y, state["output_proj.weight"], state["output_proj.bias"])
 
@@ -190,11 +218,26 @@ def check_gpt2(learner):
     expected = gpt2_logits(ref, ids)
     cache = GPT2CacheEntry.new_empty(CONFIG, dtype=F64)
     restarted = torch.cat([torch.arange(end - start) for start, end in chunks(STEPS)])  # the positions-restart mistake
+    layers = CONFIG.num_layers
+    # Positions from len(cache), the number of blocks, at every call; one too far after the first call.
+    by_blocks = torch.cat([torch.arange(layers, layers + end - start) for start, end in chunks(STEPS)])
+    one_late = torch.cat([torch.arange(start + (start > 0), end + (start > 0)) for start, end in chunks(STEPS)])
     for start, end in chunks(STEPS):
         with context(f"GPT2 under torch.no_grad() (as in generation) with a cache holding {start} positions, "
                      f"x = the next {end - start} token ids"), torch.no_grad():
             got = cached_call(learner, model, ids[:, start:end], cache, label="GPT2", cached=start, new=end - start)
             weights.expect_unchanged()
+            expect_cache_plumbing(cache, end)
+            for positions, headline, advice in (
+                (by_blocks[:end], f"the new tokens' positions start at len(cache) = {layers}, the number of blocks",
+                 "The cache's length in positions is cache[0].k.shape[2]; len(cache) counts its entries, one per block."),
+                (one_late[:end], "after the first call the new tokens' positions are one too far: position cached + 1 "
+                 "instead of cached",
+                 "With `cached` positions in the cache, the next token is at position cached (positions count from 0)."),
+            ):
+                expect(torch.equal(positions, torch.arange(end)) or int(positions.max()) >= CONFIG.max_position_embeddings or
+                       not _close(got, gpt2_logits(ref, ids[:, :end], positions=positions)[:, start:]),
+                       f"the logits for {span(start, end)}: {headline}", advice)
             wrong = gpt2_logits(ref, ids[:, :end], positions=restarted[:end])[:, start:]
             expect(
                 start == 0 or not _close(got, wrong),
@@ -208,6 +251,18 @@ def check_gpt2(learner):
             expect_cache_length(cache, end, what="the cache")
 
     check_two_caches(learner, model, ref, weights)
+
+
+def expect_cache_plumbing(cache, end):
+    """Every block's entry grows by itself: one entry holding them all shows the cache passed to every block."""
+    lengths = [entry.k.shape[2] if isinstance(getattr(entry, "k", None), torch.Tensor) and entry.k.dim() == 4 else None
+               for entry in cache]
+    if lengths[0] == len(cache) * end and all(length == 0 for length in lengths[1:]):
+        raise CheckFailed(
+            f"after {end} positions, cache[0] holds {lengths[0]} and the other entries none: every block used cache[0]",
+            ("Block i keeps its own keys and values in cache[i]: for i, block in enumerate(self.blocks): "
+             "h = block(h, cache=cache[i]).",),
+        )
 
 
 class Weights:
@@ -332,6 +387,7 @@ def run_sampler(learner, model, ref, tokenizer, prompt, settings, label):
            "Return tokenizer.decode(prompt ids + generated ids).")
     expect(len(recorder.calls) > 0, f"{label} never called the model")
     expect_fed_right(recorder.calls, prompt_ids, label)
+    expect_sampler_bookkeeping(recorder.calls, text, prompt_ids, tokenizer, settings, label)
     sequence = list(prompt_ids)
     for step, (x, cache, logits) in enumerate(recorder.calls):
         if step > 0:
@@ -341,6 +397,38 @@ def run_sampler(learner, model, ref, tokenizer, prompt, settings, label):
         expect_close(logits[0, -1], ref(sequence), what=f"the logits of the last position at step {step + 1} "
                      "(compared with a full forward without cache)", **TIGHT)
     return text, recorder.calls
+
+
+def expect_sampler_bookkeeping(calls, text, prompt_ids, tokenizer, settings, label):
+    """How many steps ran, that greedy steps took the argmax, that the prompt starts the text."""
+    limit, eos = settings.get("max_tokens_generated", 30), tokenizer.eos_token_id
+    for step in range(1, len(calls)):
+        if calls[step][1] is not calls[0][1]:
+            raise CheckFailed(
+                f"{label} used a different cache at step {step + 1} than at step 1: the keys and values of the "
+                "tokens fed before are lost",
+                ("Create the cache once, before the loop, and pass that same cache to every step.",))
+    if len(calls) > limit:
+        raise CheckFailed(f"{label} called the model {len(calls)} times: it generates more than max_tokens_generated = {limit} tokens",
+                          ("One model call per generated token, max_tokens_generated of them at most: "
+                           "for _ in range(max_tokens_generated).",))
+    if settings.get("temperature", 1.0) == 0:
+        for step in range(1, len(calls)):
+            previous, chosen = calls[step - 1][2], int(calls[step][0].flatten()[-1])
+            best = int(torch.argmax(previous[0, -1])) if isinstance(previous, torch.Tensor) and previous.dim() == 3 else chosen
+            if chosen != best:
+                raise CheckFailed(
+                    f"{label}: with temperature=0 step {step} chose token {chosen}, not the most likely one, {best}",
+                    ("temperature=0 is greedy search: pass temperature (and the other settings) on to sample_next_token, "
+                     "which then calls greedy_search.",))
+    generated_text = tokenizer.decode(prompt_ids)
+    if isinstance(text, str) and prompt_ids and not text.startswith(generated_text):
+        raise CheckFailed(f"{label} returned {text!r}, which does not start with the prompt {generated_text!r}",
+                          ("Return the prompt and the continuation: tokenizer.decode(prompt_ids + generated).",))
+    if settings.get("stop_at_eos", True) is False and len(calls) < limit:
+        raise CheckFailed(f"{label} stopped after {len(calls)} tokens; with stop_at_eos=False it generates all {limit}",
+                          ("Only stop early at the end-of-text token when stop_at_eos is true.",))
+    del eos
 
 
 def expect_fed_right(calls, prompt_ids, label):

@@ -13,7 +13,7 @@ MARGIN = 1e-6  # every top_p is at least this far from every cumulative sum
 
 def cases():
     """(description, logits, top_p, min_tokens_to_keep, draws, seed)."""
-    yield "float64 logits, vocab 8", PROBS.log() + 1.2345, 0.6, 1, 300, 1
+    yield "float64 logits, vocab 8", PROBS.log() + 1.2345, 0.6, 1, 1000, 1  # draws enough to see the weights inside the nucleus
     yield "float64 logits, vocab 4 (probabilities 0.1, 0.4, 0.2, 0.3)", SMALL.log(), 0.71, 1, 300, 3
     yield "float64 logits, vocab 8", PROBS.log() - 0.5, 0.75, 1, 200, 2
     yield "float64 logits, vocab 8", PROBS.log(), 0.1, 3, 150, 4
@@ -54,17 +54,33 @@ def check(learner):
              _at_positions(probs[order[:n_keep]] / probs[order[:n_keep]].sum(), V),
              "sort() returns the sorted values and the token ids they came from: return ids[sampled position]."),
         ]
+        mistakes.append((f"the {n_keep} kept tokens are drawn uniformly, not in proportion to their probabilities",
+                         kept(torch.ones(V, dtype=torch.float64), order[:n_keep]),
+                         "Draw among the kept tokens with their own probabilities, renormalised: Categorical(logits=kept_logits)."))
+        in_order = [i for i in range(V) if float(probs[:i].sum()) < top_p - MARGIN / 2]
+        if set(in_order) != set(order[:n_keep]):
+            mistakes.append(("the running sum goes over the tokens in id order, unsorted",
+                             kept(probs, in_order[: max(len(in_order), min_keep)]),
+                             "Sort the probabilities from largest to smallest first (probs.sort(descending=True)), "
+                             "then take the cumulative sum."))
         if min_keep > 1:
             mistakes.append((f"min_tokens_to_keep = {min_keep} is ignored",
                              kept(probs, order[: prefix_length(probs[order], top_p)]),
                              "Keep at least min_tokens_to_keep tokens, however few top_p alone would keep."))
+        for m in sorted(range(1, V + 1), key=lambda m: abs(m - n_keep)):
+            if m not in (n_keep, n_exclusive):
+                kept_text = "1 token is kept" if m == 1 else f"{m} tokens are kept"
+                mistakes.append((f"{kept_text}; {n_keep} should be",
+                                 kept(probs, order[:m]),
+                                 "Keep the sorted tokens up to and including the one whose running sum reaches top_p, "
+                                 "and at least min_tokens_to_keep of them."))
         call = f"sample_top_p(logits, {top_p}" + (f", min_tokens_to_keep={min_keep})" if min_keep != 1 else ")")
         with context(f"{call}, logits: {description}, probabilities {[round(p, 3) for p in probs.tolist()]}; "
                      f"{draws} draws after torch.manual_seed({seed})"):
             args = (logits, top_p) if min_keep == 1 else (logits, top_p, min_keep)
             tokens = draw_tokens(learner, "sample_top_p", args, draws, seed)
             expect_distribution(
-                tokens, expected, what=call, mistakes=mistakes,
+                tokens, expected, what=call, mistakes=mistakes, logits=logits,
                 support=f"Only these {n_keep} tokens may be drawn: {sorted(order[:n_keep])} (the smallest set of most "
                         f"likely tokens whose probabilities add up to at least {top_p}).",
             )
