@@ -17,9 +17,10 @@ The algorithm (MLAB's):
    i // vocab with token i % vocab).
 3. Go through them from best to worst: a candidate ending in tokenizer.eos_token_id is
    finished (store it WITHOUT the EOS token, with its score, which includes the EOS token's
-   log-probability); any other candidate becomes a beam of the next step, until there are
-   num_beams of them. Why 2 * num_beams: at most one candidate per beam is an EOS, so the
-   beam can always be filled.
+   log-probability); any other candidate becomes a beam of the next step. Stop going through
+   them as soon as there are num_beams beams: the candidates ranked after that, EOS ones
+   included, are dropped (MLAB's and HuggingFace's rule). Why 2 * num_beams: at most one
+   candidate per beam is an EOS, so the beam can always be filled.
 4. Stop as soon as num_return_sequences sequences are finished, or after max_new_tokens
    steps. If fewer have finished, add the best unfinished beams, as many as are missing.
 5. Return them sorted by logprob, best first, num_return_sequences of them.

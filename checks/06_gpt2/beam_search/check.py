@@ -103,8 +103,12 @@ def as_tokens(value, what: str) -> list[int]:
                       ("Each result is (logprob, tokens), tokens = the prompt followed by the continuation.",))
 
 
-def expect_beams(got, expected, prompt, eos, decode, *, label, n):
-    """got (the learner's result) against expected [(score, tokens, finished)], with the accepted conventions."""
+def expect_beams(got, expected, prompt, eos, decode, *, label, n, scorer=None, max_new=None, variants=()):
+    """got (the learner's result) against expected [(score, tokens, finished)], with the accepted conventions.
+
+    scorer(tokens) -> (sum of the continuation's log-probabilities, log-probability of EOS after it, of its
+    last token): it names score mistakes. variants: (headline, what that mistake returns, advice).
+    """
     expect(isinstance(got, (list, tuple)), f"{label} returned {type(got).__name__}; expected a list of (logprob, tokens)")
     expect(len(got) == n, f"{label} returned {len(got)} sequences; expected num_return_sequences = {n}",
            "Return exactly num_return_sequences pairs: pad with the best unfinished beams when fewer have finished.")
@@ -120,6 +124,20 @@ def expect_beams(got, expected, prompt, eos, decode, *, label, n):
     scores = [score for score, _ in results]
     expect(all(a >= b for a, b in zip(scores, scores[1:])), f"{label} is not sorted best first: logprobs {scores}",
            "Sort by logprob, descending (sorted(..., key=lambda pair: pair[0], reverse=True)).")
+    for rank, (_, tokens) in enumerate(results):
+        expect(eos not in tokens[len(prompt):-1],
+               f"{label}[{rank}] continues after the end-of-text token: {decode(tokens)!r}",
+               "A candidate ending in EOS is finished: store it and do not extend it further.")
+    seen = [tuple(tokens[: len(tokens) - (tokens[-1] == eos)]) for _, tokens in results]
+    expect(len(set(seen)) == len(seen), f"{label} returns the same sequence more than once: {[decode(t) for t in seen]}",
+           "Start with ONE beam, the prompt (beams of shape (1, seq)): num_beams copies of it make every candidate "
+           "appear num_beams times.")
+    if scorer is not None:
+        expect_scores_add_up(results, prompt, eos, decode, scorer, label=label, max_new=max_new)
+    for headline, variant, advice in variants:  # as sets: a mistake may tie scores, and ties have no order
+        wrong = sorted(tuple(tokens) for _, tokens in variant)
+        if sorted(tuple(tokens) for _, tokens in results) == wrong and sorted(tuple(t) for _, t, _ in expected) != wrong:
+            raise CheckFailed(f"{label} {headline}", (advice,))
     table = [["rank", "expected logprob", "expected tokens", "your logprob", "your tokens"]]
     table += [[str(rank), f"{e_score:.6f}", decode(e_tokens) + (" (finished)" if finished else ""), f"{score:.6f}", decode(tokens)]
               for rank, ((e_score, e_tokens, finished), (score, tokens)) in enumerate(zip(expected, results))]
@@ -139,6 +157,102 @@ def expect_beams(got, expected, prompt, eos, decode, *, label, n):
                                "(the EOS token's included for a finished sequence).",), table)
 
 
+def expect_scores_add_up(results, prompt, eos, decode, scorer, *, label, max_new):
+    """Each score is the sum of its continuation's log-probabilities (plus EOS's if finished); unfinished ones are full length."""
+    close = lambda a, b: abs(a - b) <= SCORE_TOLERANCE * max(1.0, abs(b))  # noqa: E731
+    parts = [(score, len(tokens) - len(prompt), scorer(tokens)) for score, tokens in results]
+    for steps in (max_new - 1, max_new + 1):
+        if parts and all(new == steps and close(score, plain) for score, new, (plain, _, _) in parts):
+            raise CheckFailed(
+                f"{label} returns unfinished sequences of {steps} new tokens: it runs {steps} steps, not "
+                f"max_new_tokens = {max_new}",
+                ("One new token per step, max_new_tokens steps: for _ in range(max_new_tokens).",))
+    for rank, (score, tokens) in enumerate(results):
+        body = tokens[: len(tokens) - (tokens[-1] == eos and len(tokens) > len(prompt))]
+        new = len(body) - len(prompt)
+        plain, eos_term, last = scorer(body)
+        if close(score, plain + eos_term) or (close(score, plain) and new == max_new):
+            continue
+        if close(score, plain) and new < max_new:
+            raise CheckFailed(
+                f"{label}[{rank}] ({decode(body)!r}) ended at the end-of-text token, but its logprob {score:.6f} leaves "
+                f"out that token's log-probability ({eos_term:.6f})",
+                ("A finished candidate is scored like any other: beam score + the EOS token's log-probability; store "
+                 "that score with the sequence.",))
+        if new > 0 and close(score, last) and not close(last, plain):
+            raise CheckFailed(
+                f"{label}[{rank}]'s logprob {score:.6f} is only its last token's log-probability",
+                ("A candidate's score is its beam's score plus the new token's log-probability: "
+                 "(scores[:, None] + logprobs), accumulated step after step.",))
+        if new < max_new and not close(score, plain + eos_term) and close(score, plain) is False and eos not in tokens:
+            continue
+
+
+def beam_variant(model, ids, n, num_beams, max_new, eos, *, late_eos=False, position=-1, swapped=False):
+    """MLAB's beam search, or a mistake: late_eos also finishes EOS candidates ranked after the num_beams-th beam;
+    position 0 reads the first position's logits; swapped splits flat index i as (i % beams, i // beams)."""
+    beams, scores, finished = [ids.tolist()], [0.0], []
+    for _ in range(max_new):
+        with torch.no_grad():
+            logprobs = model(torch.tensor(beams))[:, position].double().log_softmax(-1)
+        B, V = logprobs.shape
+        ranked = sorted(((s + float(lp), b, t) for b, (s, row) in enumerate(zip(scores, logprobs))
+                         for t, lp in enumerate(row)), key=lambda c: -c[0])[: 2 * num_beams]
+        if swapped:
+            ranked = [(score, (b * V + t) % B, (b * V + t) // B) for score, b, t in ranked]
+        next_beams = []
+        for score, b, t in ranked:
+            if t == eos:
+                finished.append((score, beams[b]))
+            elif len(next_beams) < num_beams:
+                next_beams.append((score, beams[b] + [t]))
+            if len(next_beams) == num_beams and not late_eos:
+                break
+        if len(finished) >= n:
+            break
+        scores, beams = [s for s, _ in next_beams], [b for _, b in next_beams]
+    finished += list(zip(scores, beams))[: max(0, n - len(finished))]
+    return sorted(finished, key=lambda pair: -pair[0])[:n]
+
+
+def bigram_scorer(table):
+    logprobs = table.log_softmax(-1)
+
+    def score(tokens, prompt_length):
+        steps = range(prompt_length, len(tokens))
+        plain = sum(float(logprobs[tokens[t - 1], tokens[t]]) for t in steps)
+        last = float(logprobs[tokens[-2], tokens[-1]]) if len(tokens) > prompt_length else 0.0
+        return plain, float(logprobs[tokens[-1], BIGRAM_EOS]), last
+
+    return score
+
+
+def gpt_scorer(model, eos):
+    def score(tokens, prompt_length):
+        with torch.no_grad():
+            logprobs = model(torch.tensor([tokens]))[0].double().log_softmax(-1)  # (T, V)
+        steps = range(prompt_length, len(tokens))
+        plain = sum(float(logprobs[t - 1, tokens[t]]) for t in steps)
+        last = float(logprobs[len(tokens) - 2, tokens[-1]]) if len(tokens) > prompt_length else 0.0
+        return plain, float(logprobs[-1, eos]), last
+
+    return score
+
+
+def variants(model, ids, n, beams, max_new, eos):
+    """(headline, what that mistake returns, advice) for the mistakes simulated by beam_variant."""
+    run = lambda **how: beam_variant(model, ids, n, beams, max_new, eos, **how)  # noqa: E731
+    return [
+        ("keeps EOS candidates ranked after the num_beams-th beam as finished sequences", run(late_eos=True),
+         "Go through the 2 * num_beams candidates best first and stop as soon as num_beams beams are filled: an "
+         "EOS candidate ranked after that is dropped, not finished (MLAB and HuggingFace both stop there)."),
+        ("uses the logits of the first position, not the last", run(position=0),
+         "The next token's distribution is at the last position: model(beams)[:, -1]."),
+        ("splits the flat index as (index % num_beams, index // num_beams): beam and token swapped", run(swapped=True),
+         "Entry i of the flattened (beams, vocab) scores extends beam i // vocab with token i % vocab."),
+    ]
+
+
 def check(learner):
     for description, table, prompt, n, beams, max_new in BIGRAM_CASES:
         label = f"beam_search(bigram, {prompt}, num_return_sequences={n}, num_beams={beams}, max_new_tokens={max_new})"
@@ -147,7 +261,10 @@ def check(learner):
                      f"scored: {description}"):
             got = learner.beam_search(model, torch.tensor(prompt), n, beams, max_new, BigramTokenizer())
             expected = exhaustive(table, prompt, n, max_new)
-            expect_beams(got, expected, prompt, BIGRAM_EOS, BigramTokenizer().decode, label=label, n=n)
+            scorer = bigram_scorer(table)
+            expect_beams(got, expected, prompt, BIGRAM_EOS, BigramTokenizer().decode, label=label, n=n,
+                         scorer=lambda tokens: scorer(tokens, len(prompt)), max_new=max_new,
+                         variants=variants(model, torch.tensor(prompt), n, beams, max_new, BIGRAM_EOS))
 
     tokenizer = CharTokenizer()
     gpt2_reference = gpt2_reference_module(__file__)
@@ -161,7 +278,10 @@ def check(learner):
                 (score, tokens.tolist(), _finished(model, tokens, score, len(ids), tokenizer.eos_token_id))
                 for score, tokens in reference.beam_search(model, ids, n, beams, max_new, tokenizer)
             ]
-            expect_beams(got, expected, ids.tolist(), tokenizer.eos_token_id, tokenizer.decode, label=label, n=n)
+            scorer = gpt_scorer(model, tokenizer.eos_token_id)
+            expect_beams(got, expected, ids.tolist(), tokenizer.eos_token_id, tokenizer.decode, label=label, n=n,
+                         scorer=lambda tokens: scorer(tokens, len(ids)), max_new=max_new,
+                         variants=variants(model, ids, n, beams, max_new, tokenizer.eos_token_id))
 
 
 def _finished(model, tokens, score, prompt_length, eos) -> bool:
