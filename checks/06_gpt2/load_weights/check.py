@@ -1,6 +1,7 @@
 import torch
 
 from mlkata.checking import CheckFailed, context, expect, expect_close, load_reference, randint
+from mlkata.checking.bert import learner_line
 from mlkata.checking.gpt2 import TIGHT, config_text, tiny_config
 from mlkata.given.gpt2 import fake_pretrained_state_dict
 
@@ -14,11 +15,24 @@ def check(learner):
         before = {name: value.clone() for name, value in pretrained.items()}
         label = "load_pretrained_weights(pretrained, config)"
         with context(f"{label} with config = {config_text(config)} and pretrained = fake_pretrained_state_dict(config)"):
-            model = learner.load_pretrained_weights(pretrained, config)
+            try:
+                model = learner.load_pretrained_weights(pretrained, config)
+            except RuntimeError as error:
+                lines = str(error).strip().splitlines()
+                if not lines or not lines[0].startswith("Error(s) in loading state_dict"):
+                    raise
+                raise CheckFailed(
+                    f"{label}: your GPT2's load_state_dict refused the dict it was given",
+                    (*[line.strip() for line in lines[1:6]],
+                     "Map every HuggingFace name to yours (the stub lists them), skip only attn.bias, attn.masked_bias "
+                     "and lm_head.weight, and transpose the Conv1D weights.",
+                     *([where] if (where := learner_line(learner, error)) else [])),
+                ) from None
             expect(pretrained.keys() == before.keys() and all(torch.equal(pretrained[k], before[k]) for k in before),
                    f"{label} changed the pretrained state dict",
                    "Read from it only: copy values into the model (a .T is a view; t_() or copy_ into it writes back).")
             expect(isinstance(model, torch.nn.Module), f"{label} returned {type(model).__name__}; expected your GPT2")
+            expect_no_shared_memory(model, pretrained)
             expected = reference.load_pretrained_weights(pretrained, config)
             ours = dict(model.named_parameters())
             for name, value in expected.named_parameters():
@@ -31,6 +45,20 @@ def check(learner):
             with torch.no_grad():
                 got = learner.call(model, ids, name="the returned GPT2")
                 expect_close(got, expected(ids), what="the logits of the loaded model", **TIGHT)
+
+
+def expect_no_shared_memory(model, pretrained) -> None:
+    """The model's parameters are copies: training the model must not write into the pretrained dict."""
+    storages = {value.untyped_storage().data_ptr(): name for name, value in pretrained.items() if value.numel()}
+    for name, parameter in model.named_parameters():
+        source = storages.get(parameter.detach().untyped_storage().data_ptr())
+        if source is not None:
+            raise CheckFailed(
+                f"the returned model's {name} shares its memory with pretrained[{source!r}]",
+                ("Copy the values (param.copy_(...) under torch.no_grad(), or load_state_dict, which copies): a "
+                 "parameter made from the pretrained tensor itself, or a view of it, writes into the checkpoint as "
+                 "soon as the model trains.",),
+            )
 
 
 def expect_weight(got: torch.Tensor, expected: torch.Tensor, name: str, pretrained, before) -> None:
