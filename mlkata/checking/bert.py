@@ -343,6 +343,38 @@ def explain_constant_factor(
         raise CheckFailed(f"{what}: {headline}", (advice, f"Every value is {factor:.6g} times the expected one.")) from None
 
 
+def explain_if_smaller_works(
+    learner: Learner,
+    attempt: Callable[[], Any],
+    smaller: Sequence[tuple[Callable[[], Any], str, str]],
+) -> Any:
+    """attempt(); if it raises, try each smaller input: the first that runs names the mistake.
+
+    `smaller` holds (run, headline, advice): run() calls the learner's code, untracked (so
+    the failure's call line stays the one that raised), on a smaller input. A mistake
+    that only a bigger input shows (a mask squeezed to (seq,), positions counted over the
+    batch, ids past the last position) then fails with its headline, the learner's own
+    error message and the line that raised it; otherwise the original error stands.
+    """
+    from mlkata.checking.failure import NotWritten
+
+    try:
+        return attempt()
+    except (CheckFailed, NotWritten):
+        raise
+    except Exception as error:  # noqa: BLE001 - explained below when a smaller input works
+        for run, headline, advice in smaller:
+            try:
+                run()
+            except Exception:  # noqa: BLE001 - this smaller input fails too
+                continue
+            where = learner_line(learner, error)
+            message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise CheckFailed(f"{headline}: {type(error).__name__}: {message}",
+                              (*([where] if where else []), advice)) from None
+        raise
+
+
 def explain_batch_error(
     learner: Learner,
     call: Callable[..., Any],
@@ -353,35 +385,16 @@ def explain_batch_error(
     advice: str,
     retry: Callable[..., Any] | None = None,
 ) -> Any:
-    """`call(*args, **kwargs)`; if it raises on a batch but runs on the first row alone, say so.
+    """`call(*args, **kwargs)`; if it raises on a batch but `retry` (default: call) runs on the first row, say so.
 
-    The tensors in args and kwargs have the batch first; `retry` (the untracked callable,
-    so that the failure's call line stays the batch's) runs the first row. A learner's mistake that only
-    a batch of several rows shows (a mask squeezed to (seq,), positions counted over the
-    whole batch) fails with its own error message and where it was raised.
+    The tensors in args and kwargs have the batch first.
     """
-    from mlkata.checking.failure import NotWritten
-
-    try:
-        return call(*args, **kwargs)
-    except (CheckFailed, NotWritten):
-        raise
-    except Exception as error:  # noqa: BLE001 - explained below when one row works
-        tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
-        batch = tensors[0].shape[0] if tensors and tensors[0].dim() > 0 else 1
-        if batch < 2:
-            raise
-        first = lambda a: a[:1] if isinstance(a, torch.Tensor) else a  # noqa: E731
-        try:
-            (retry or call)(*map(first, args), **{key: first(value) for key, value in kwargs.items()})
-        except Exception:  # noqa: BLE001 - not a batch-only problem: let the original error speak
-            raise error from None
-        where = learner_line(learner, error)
-        raise CheckFailed(
-            f"{label} works on a batch of 1 but raises on a batch of {batch}: {type(error).__name__}: "
-            f"{str(error).splitlines()[0] if str(error) else ''}",
-            (*([where] if where else []), advice),
-        ) from None
+    tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
+    batch = tensors[0].shape[0] if tensors and tensors[0].dim() > 0 else 1
+    first = lambda a: a[:1] if isinstance(a, torch.Tensor) else a  # noqa: E731
+    one_row = (lambda: (retry or call)(*map(first, args), **{key: first(value) for key, value in kwargs.items()}),
+               f"{label} works on a batch of 1 but raises on a batch of {batch}", advice)
+    return explain_if_smaller_works(learner, lambda: call(*args, **kwargs), [one_row] if batch > 1 else [])
 
 
 def learner_line(learner: Learner, error: BaseException) -> str:

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlkata.checking import CheckFailed, context, expect, expect_close, expect_equal, expect_matches, randint, randn
-from mlkata.checking.failure import NotWritten
+from mlkata.checking.bert import explain_if_smaller_works
 from mlkata.checking.modules import expect_same_registration
 
 # (num_embeddings, embedding_dim, shape of the ids): (batch, seq) first, then other shapes.
@@ -39,7 +39,7 @@ def check(learner):
                 if len(shape) == 2:
                     expect_handles_batches(learner, model, forward, ids, label)
                 if len(shape) == 0:
-                    expect_handles_single_ids(model, forward, ids, label)
+                    expect_handles_single_ids(learner, model, forward, ids, label)
                 expect_matches(forward, lambda ids: F.embedding(ids, weight), ids, what="the output")
 
     with context("Embedding(10, 4) with a random weight, float64: gradients, ids of shape (3, 7) with repeats"):
@@ -74,40 +74,18 @@ def check(learner):
 
 def expect_handles_batches(learner, model, forward, ids, label):
     """A (batch, seq) lookup that raises, while a 1-D one works, is the only-1-D mistake."""
-    try:
-        forward(ids)
-    except (CheckFailed, NotWritten):
-        raise
-    except Exception as error:  # noqa: BLE001 - explained below, if a 1-D lookup works
-        try:
-            model(ids[0])  # called directly: the failure's call line stays the (batch, seq) one
-        except Exception:  # noqa: BLE001 - not the only-1-D mistake: let the original error speak
-            raise error from None
-        raise CheckFailed(
-            f"{label} works on 1-D ids but fails on a (batch, seq) tensor of ids: {type(error).__name__}: "
-            f"{str(error).strip().splitlines()[0] if str(error).strip() else ''}",
-            ("Index with the whole tensor: self.weight[x] has shape (*x.shape, embedding_dim) for ids of any shape. "
-             "index_select and loops over x handle only one dimension.",),
-        ) from None
+    explain_if_smaller_works(learner, lambda: forward(ids), [(
+        lambda: model(ids[0]), f"{label} works on 1-D ids but fails on a (batch, seq) tensor of ids",
+        "Index with the whole tensor: self.weight[x] has shape (*x.shape, embedding_dim) for ids of any shape. "
+        "index_select and loops over x handle only one dimension.")])
 
 
-def expect_handles_single_ids(model, forward, ids, label):
+def expect_handles_single_ids(learner, model, forward, ids, label):
     """A 0-d id that raises, while a 1-D lookup works, is a loop or index_select over x."""
-    try:
-        forward(ids)
-    except (CheckFailed, NotWritten):
-        raise
-    except Exception as error:  # noqa: BLE001 - explained below, if a 1-D lookup works
-        try:
-            model(ids.reshape(1))
-        except Exception:  # noqa: BLE001 - let the original error speak
-            raise error from None
-        raise CheckFailed(
-            f"{label} works on 1-D ids but fails on a single id, a 0-d tensor: {type(error).__name__}: "
-            f"{str(error).strip().splitlines()[0] if str(error).strip() else ''}",
-            ("self.weight[x] handles ids of any shape, 0-d included (the result is then one row, (embedding_dim,)). "
-             "A loop over x or x.shape[0] needs at least one dimension.",),
-        ) from None
+    explain_if_smaller_works(learner, lambda: forward(ids), [(
+        lambda: model(ids.reshape(1)), f"{label} works on 1-D ids but fails on a single id, a 0-d tensor",
+        "self.weight[x] handles ids of any shape, 0-d included (the result is then one row, (embedding_dim,)). "
+        "A loop over x or x.shape[0] needs at least one dimension.")])
 
 
 def expect_normal_init(values, what):

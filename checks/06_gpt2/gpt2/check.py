@@ -5,8 +5,7 @@ import torch
 from torch import nn
 
 from mlkata.checking import CheckFailed, Mistake, context, expect_matches, load_reference, randint
-from mlkata.checking.bert import learner_line
-from mlkata.checking.failure import NotWritten
+from mlkata.checking.bert import explain_if_smaller_works
 from mlkata.checking.gpt2 import (
     TIGHT, config_text, copy_state, expect_built_from_config, expect_eval_is_deterministic, gpt2_logits, seeded,
     tiny_config,
@@ -68,37 +67,18 @@ def expect_dropout_on_embeddings(learner, model, ref, ids):
 
 def explain_shape_error(learner, model, compare, ids, config):
     """compare(ids); if the model raises, say whether one row, or a shorter sequence, would have worked."""
-    try:
-        compare(ids)
-    except (CheckFailed, NotWritten):
-        raise
-    except Exception as error:  # noqa: BLE001 - explained below when a smaller input works
-        batch, seq = ids.shape
-        message = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-        where = learner_line(learner, error)
-        if batch > 1 and _runs(model, ids[:1]):
-            raise CheckFailed(
-                f"GPT2 works on a batch of 1 but raises on a batch of {batch}: {message}",
-                (*([where] if where else []),
-                 "ids is (batch, seq): every row has positions 0 .. seq - 1, torch.arange(ids.shape[1]), broadcast "
-                 "over the batch — not a count over the batch axis or over all batch * seq tokens."),
-            ) from None
-        if seq == config.max_position_embeddings and _runs(model, ids[:, : seq - 1]):
-            raise CheckFailed(
-                f"GPT2 works on shorter sequences but raises at seq = max_position_embeddings = {seq}: {message}",
-                (*([where] if where else []),
-                 "pos_embedding has rows 0 .. max_position_embeddings - 1: the positions of a sequence are "
-                 "torch.arange(seq), which starts at 0 and stays below seq."),
-            ) from None
-        raise
-
-
-def _runs(model, ids):
-    try:
-        model(ids)
-    except Exception:  # noqa: BLE001 - only whether it runs matters
-        return False
-    return True
+    batch, seq = ids.shape
+    smaller = []
+    if batch > 1:
+        smaller.append((lambda: model(ids[:1]), f"GPT2 works on a batch of 1 but raises on a batch of {batch}",
+                        "ids is (batch, seq): every row has positions 0 .. seq - 1, torch.arange(ids.shape[1]), "
+                        "broadcast over the batch — not a count over the batch axis or over all batch * seq tokens."))
+    if seq == config.max_position_embeddings:
+        smaller.append((lambda: model(ids[:, : seq - 1]),
+                        f"GPT2 works on shorter sequences but raises at seq = max_position_embeddings = {seq}",
+                        "pos_embedding has rows 0 .. max_position_embeddings - 1: the positions of a sequence are "
+                        "torch.arange(seq), which starts at 0 and stays below seq."))
+    explain_if_smaller_works(learner, lambda: compare(ids), smaller)
 
 
 def check(learner):
