@@ -99,6 +99,26 @@ def explain_view_overrun(windows: Sequence[tuple[str, int, int, int, int]]) -> I
         raise explain_refusal(error, windows) from None
 
 
+@contextlib.contextmanager
+def layout_note(layout: str, name: str, x: torch.Tensor) -> Iterator[None]:
+    """A failure inside, on input `name` laid out as `layout`, adds that the contiguous case passed.
+
+    Use it only after the same call on a contiguous `name` has passed: then a failure
+    here comes from reading memory as if it were laid out contiguously.
+    """
+    try:
+        yield
+    except CheckFailed as failure:
+        if layout != "contiguous":
+            failure.details = (
+                *failure.details,
+                f"The same call passed with a contiguous {name}. Here {name} is {layout} (strides "
+                f"{tuple(x.stride())}, storage offset {x.storage_offset()}): take every stride from "
+                f"{name}.stride(), and keep its storage offset, rather than working them out from the shape.",
+            )
+        raise
+
+
 def _formula(size: int, kernel: int, stride: int, padding: int) -> str:
     return (
         f"(size + 2·padding − kernel) // stride + 1 = ({size} + 2·{padding} − {kernel}) // {stride} + 1 "

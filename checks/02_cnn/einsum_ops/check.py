@@ -10,6 +10,13 @@ def dtype_name(dtype):
     return str(dtype).removeprefix("torch.")
 
 
+def trace(a):
+    """torch.trace, for square matrices only (the simplest failing case stays square)."""
+    if a.dim() != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError("einsum_trace takes a square matrix")
+    return torch.trace(a)
+
+
 def compare(learner_fn, reference, *args, mistakes, what, condition=1.0):
     expect_windows_match(learner_fn, reference, *args, what=what, mistakes=mistakes, condition=condition)
 
@@ -28,7 +35,7 @@ def check_trace(learner):
     for dtype, n, layout in cases:
         a = dict(layouts(randn(n, n, seed=10 + n, dtype=dtype)))[layout]
         with context(f"a {n} × {n} {dtype_name(dtype)} matrix, {layout}"):
-            compare(learner.einsum_trace, torch.trace, a, what="einsum_trace(a)", mistakes=mistakes, condition=n)
+            compare(learner.einsum_trace, trace, a, what="einsum_trace(a)", mistakes=mistakes, condition=n)
 
 
 @part("einsum_mv")
