@@ -360,6 +360,15 @@ def _broadcast(match: re.Match, windows: Windows | None) -> tuple[str, tuple[str
     )
 
 
+def _expanded_size(match: re.Match, windows: Windows | None) -> tuple[str, tuple[str, ...]]:
+    target, existing, dim = match.groups()
+    return (
+        f"a tensor with {existing} entries along dimension {dim} was copied into a place with {target}",
+        ("An assignment out[...] = x (or an expand) needs the slice on the left to have x's size along every "
+         "dimension: check its bounds. A slice written a:-b is empty when b is 0 (-0 is 0): write a:a + size.",),
+    )
+
+
 def _view(match: re.Match, windows: Windows | None) -> tuple[str, tuple[str, ...]]:
     return (
         ".view() cannot merge these dimensions of a tensor laid out like this one",
@@ -398,6 +407,8 @@ _REFUSALS: tuple[tuple[re.Pattern, Callable[[re.Match, Windows | None], tuple[st
     (re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)"), _matrix_product),
     (re.compile(r"The size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton "
                 r"dimension (\d+)"), _broadcast),
+    (re.compile(r"The expanded size of the tensor \((\d+)\) must match the existing size \((\d+)\) at non-singleton "
+                r"dimension (\d+)"), _expanded_size),
     (re.compile(r"view size is not compatible with input tensor's size and stride"), _view),
     (re.compile(r"shape '\[([-\d, ]*)\]' is invalid for input of size (\d+)"), _reshape_count),
     (re.compile(r"cannot reshape tensor of 0 elements"), _reshape_empty),
