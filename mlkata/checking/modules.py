@@ -9,6 +9,7 @@ line up::
     expect_same_registration(model, nn.Linear(4, 3), what="Linear(4, 3)", reference_name="nn.Linear(4, 3)")
     expect_uniform_init(model.weight, bound=1 / 4**0.5, what="Linear(4, 3).weight")
     load_state_by_position(build_seeded(reference.ResNet34, seed=0), model, what="your ResNet34")
+    expect_forward_matches(learner, model, reference, x, label="Linear(4, 3)")
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import torch
 from torch import nn
 
 from mlkata.checking.compare import expect_close
+from mlkata.checking.spec import Mistake, expect_matches
 from mlkata.checking.describe import dtype_text, shape_text
 from mlkata.checking.failure import CheckFailed, context
 from mlkata.checking.inputs import generator
@@ -288,3 +290,51 @@ def _layout_table(
         rows.append([str(i), mine, theirs, "<- first mismatch" if i == index else ""])
     return rows
 
+
+
+def expect_forward_matches(
+    learner: Learner,
+    model: nn.Module,
+    reference: Callable[..., torch.Tensor],
+    *inputs: torch.Tensor,
+    label: str,
+    what: str = "the output",
+    mistakes: tuple[Mistake, ...] | list[Mistake] = (),
+    condition: float = 1.0,
+) -> torch.Tensor:
+    """`model(*inputs)`, called through the learner, matches `reference(*inputs)`.
+
+    The comparison is `expect_matches`'s: the tolerance policy (`condition` for long
+    sums), known `mistakes` named, the torch errors `windows.explaining` knows explained,
+    and the simplest inputs that still fail shown (the model's parameters stay as they
+    are, so only batch and spatial sizes and values shrink).
+    """
+    from mlkata.checking.windows import explaining, window_judge
+
+    def forward(*args: torch.Tensor) -> torch.Tensor:
+        return learner.call(model.forward, *args, name=label)
+
+    call = explaining(forward, learner=learner)
+    call._name = label  # type: ignore[attr-defined]
+    call._fn = model  # its forward's parameter names label the simplest case  # type: ignore[attr-defined]
+    return expect_matches(call, reference, *inputs, what=what, mistakes=mistakes, judge=window_judge(condition=condition))
+
+
+def expect_same_gradients(model: nn.Module, reference: nn.Module, *, label: str, names: tuple[str, ...] | None = None) -> None:
+    """After a backward pass through both, `model`'s parameters have `reference`'s gradients.
+
+    A parameter without a gradient is explained: the output did not reach it through
+    autograd (`.data`, `.detach()`, `torch.no_grad()` or a copy on the way).
+    """
+    expected = dict(reference.named_parameters())
+    got = dict(model.named_parameters())
+    for name in names if names is not None else tuple(expected):
+        if name not in got or name not in expected:
+            continue
+        if got[name].grad is None and expected[name].grad is not None:
+            raise CheckFailed(
+                f"{label}.{name}.grad is None after backward(): the output does not depend on {name} through autograd",
+                (f"Compute the output from self.{name} itself: {name}.data, {name}.detach(), torch.no_grad() "
+                 "or a copy on the way cuts it out of the graph, and an optimizer would never train it.",),
+            )
+        expect_close(got[name].grad, expected[name].grad, what=f"{label}.{name}.grad")
