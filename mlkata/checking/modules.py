@@ -338,3 +338,23 @@ def expect_same_gradients(model: nn.Module, reference: nn.Module, *, label: str,
                  "or a copy on the way cuts it out of the graph, and an optimizer would never train it.",),
             )
         expect_close(got[name].grad, expected[name].grad, what=f"{label}.{name}.grad")
+
+
+def expect_same_backward(
+    learner: Learner, model: nn.Module, reference: nn.Module, x: torch.Tensor, upstream: torch.Tensor, *, label: str
+) -> None:
+    """One backward pass of `upstream` through both, from zeroed gradients: the parameters'
+    gradients agree (`expect_same_gradients`), and an output that does not track
+    gradients at all is explained rather than left to autograd's error."""
+    model.zero_grad()
+    reference.zero_grad()
+    got = learner.call(model.forward, x, name=label)
+    if isinstance(got, torch.Tensor) and not got.requires_grad and any(p.requires_grad for p in model.parameters()):
+        raise CheckFailed(
+            f"the output of {label} does not track gradients, so backward() cannot reach the parameters",
+            ("Compute the output from the parameters themselves: .data, .detach(), torch.no_grad() or NumPy on "
+             "the way cuts them out of the graph, and an optimizer would never train them.",),
+        )
+    got.backward(upstream)
+    reference(x).backward(upstream)
+    expect_same_gradients(model, reference, label=label)

@@ -5,7 +5,7 @@ from torch import nn
 from mlkata.checking import Mistake, context, expect_matches, layouts, randn
 from mlkata.checking.modules import (
     expect_forward_matches,
-    expect_same_gradients,
+    expect_same_backward,
     expect_same_registration,
     expect_uniform_init,
     seeded_state,
@@ -88,8 +88,4 @@ def check(learner):
             lambda x, upstream: input_gradient(reference, x, upstream),
             x, upstream, what="the gradient of x",
         )
-        model.zero_grad()
-        reference.zero_grad()
-        learner.call(model.forward, x, name="Linear(4, 3)").backward(upstream)
-        reference(x).backward(upstream)
-        expect_same_gradients(model, reference, label="Linear(4, 3)")
+        expect_same_backward(learner, model, reference, x, upstream, label="Linear(4, 3)")
