@@ -358,3 +358,48 @@ def expect_same_backward(
     got.backward(upstream)
     reference(x).backward(upstream)
     expect_same_gradients(model, reference, label=label)
+
+
+def expect_input_gradient(
+    learner: Learner,
+    model: nn.Module,
+    reference: nn.Module,
+    x: torch.Tensor,
+    upstream: torch.Tensor,
+    *,
+    label: str,
+    mistakes: tuple[Mistake, ...] | list[Mistake] = (),
+) -> None:
+    """The gradient of sum(model(x) * upstream) with respect to x matches the reference's.
+
+    Compared with `expect_matches` (known `mistakes` named, e.g. a statistic that was
+    detached; the simplest x and upstream that still fail shown).
+    """
+
+    def gradient_through_model(x: torch.Tensor, upstream: torch.Tensor) -> torch.Tensor:
+        return input_gradient(lambda x: learner.call(model.forward, x, name=label), x, upstream, label=label)
+
+    gradient_through_model._name = f"the gradient of x through {label}"  # type: ignore[attr-defined]
+    expect_matches(
+        gradient_through_model,
+        lambda x, upstream: input_gradient(reference, x, upstream, label="the reference"),
+        x, upstream, what="the gradient of x", mistakes=mistakes,
+    )
+
+
+def input_gradient(forward: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, upstream: torch.Tensor, *, label: str) -> torch.Tensor:
+    """d(sum(forward(x) * upstream)) / dx, explaining an output that does not reach x through autograd."""
+    x = _detach(x).clone().requires_grad_()
+    out = forward(x)
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        raise CheckFailed(
+            f"the output of {label} does not track gradients back to x",
+            ("Compute it with torch operations on x: no .detach(), .data, torch.no_grad() or NumPy on the way.",),
+        )
+    (grad,) = torch.autograd.grad(out, x, upstream, allow_unused=True)
+    if grad is None:
+        raise CheckFailed(
+            f"the output of {label} does not depend on x through autograd",
+            ("Compute it with torch operations on x: no .detach() or .data on the way.",),
+        )
+    return grad

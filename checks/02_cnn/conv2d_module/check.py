@@ -2,9 +2,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from mlkata.checking import Mistake, context, expect_matches, layouts, randn
+from mlkata.checking import Mistake, context, layouts, randn
 from mlkata.checking.modules import (
     expect_forward_matches,
+    expect_input_gradient,
     expect_same_backward,
     expect_same_registration,
     expect_uniform_init,
@@ -46,12 +47,6 @@ def forward_mistakes(weight, stride, padding):
                              lambda x: F.conv2d(x, weight, stride=pair(stride)[::-1], padding=pair(padding)[::-1]),
                              "Pairs are (for_height, for_width), as F.conv2d takes them."))
     return found
-
-
-def input_gradient(forward, x, upstream):
-    x = x.detach().clone().requires_grad_()
-    forward(x).backward(upstream)
-    return x.grad
 
 
 def check(learner):
@@ -98,9 +93,5 @@ def check(learner):
         model.load_state_dict(state)
         x = randn(2, 2, 4, 5, seed=8, dtype=torch.float64)
         upstream = randn(2, 3, 4, 5, seed=9, dtype=torch.float64)
-        expect_matches(
-            lambda x, upstream: input_gradient(lambda x: learner.call(model.forward, x, name=label), x, upstream),
-            lambda x, upstream: input_gradient(reference, x, upstream),
-            x, upstream, what="the gradient of x",
-        )
+        expect_input_gradient(learner, model, reference, x, upstream, label=label)
         expect_same_backward(learner, model, reference, x, upstream, label=label)

@@ -2,9 +2,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from mlkata.checking import Mistake, context, expect_matches, layouts, randn
+from mlkata.checking import Mistake, context, layouts, randn
 from mlkata.checking.modules import (
     expect_forward_matches,
+    expect_input_gradient,
     expect_same_backward,
     expect_same_registration,
     expect_uniform_init,
@@ -31,12 +32,6 @@ def forward_mistakes(weight, bias):
         found.append(Mistake("it leaves the bias out", lambda x: F.linear(x, weight),
                              "Add self.bias to x @ weight.T when the layer has one."))
     return found
-
-
-def input_gradient(forward, x, upstream):
-    x = x.detach().clone().requires_grad_()
-    forward(x).backward(upstream)
-    return x.grad
 
 
 def check(learner):
@@ -83,9 +78,5 @@ def check(learner):
         model.load_state_dict(state)
         x = randn(5, 4, seed=8, dtype=torch.float64)
         upstream = randn(5, 3, seed=9, dtype=torch.float64)
-        expect_matches(
-            lambda x, upstream: input_gradient(lambda x: learner.call(model.forward, x, name="Linear(4, 3)"), x, upstream),
-            lambda x, upstream: input_gradient(reference, x, upstream),
-            x, upstream, what="the gradient of x",
-        )
+        expect_input_gradient(learner, model, reference, x, upstream, label="Linear(4, 3)")
         expect_same_backward(learner, model, reference, x, upstream, label="Linear(4, 3)")
