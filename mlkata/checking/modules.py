@@ -14,6 +14,7 @@ line up::
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Mapping
 
@@ -172,9 +173,11 @@ def load_state_by_position(
     for `conv1`), but shapes and the last part of the name (`weight`, `running_var`)
     must agree one by one. Fails naming the first entry that does not line up.
     """
+    expect_no_shared_layers(module, reference, what=what)
     expected = list(reference.state_dict().items())
     got = list(module.state_dict().items())
     count = f"{what} has {len(got)} state_dict entries; the reference has {len(expected)}"
+    sizes = _parameter_counts(module, reference)
     for index in range(max(len(expected), len(got))):
         if index >= len(got):
             name, value = expected[index]
@@ -193,8 +196,55 @@ def load_state_by_position(
                 f"the reference has `{expected_name}` {shape_text(expected_value.shape)} there"
             )
             detail = "Entries are paired by position: register layers in the reference's order, with the same shapes."
-        raise CheckFailed(headline, (detail, *([advice] if advice else [])), _layout_table(got, expected, index))
+        raise CheckFailed(headline, (detail, *sizes, *([advice] if advice else [])), _layout_table(got, expected, index))
     module.load_state_dict({name: value for (name, _), (_, value) in zip(got, expected)})
+
+
+def expect_no_shared_layers(module: nn.Module, reference: nn.Module, *, what: str) -> None:
+    """`module` does not use one layer object (with weights) in two places where `reference` uses two.
+
+    `[Block(...)] * n`, or one nn.Conv2d assigned to two attributes, registers the same
+    object under several names: it has one set of weights where the reference has
+    several, and the output cannot match once the reference's state is copied in.
+    """
+    shared = _shared_layers(module)
+    if not shared or len(shared) <= len(_shared_layers(reference)):
+        return
+    first, again, layer = shared[0]
+    raise CheckFailed(
+        f"{what} uses one {type(layer).__name__} object in two places, `{first}` and `{again}`: "
+        "they share one set of weights where the reference has two",
+        (
+            "Build every layer with its own constructor call: [Block(...) for _ in range(n)], not "
+            "[Block(...)] * n, and never put one module object in two places.",
+        ),
+    )
+
+
+def _shared_layers(module: nn.Module) -> list[tuple[str, str, nn.Module]]:
+    """(first name, later name, layer) for each layer with weights registered under two names, outermost first."""
+    first_name: dict[int, str] = {}
+    shared: list[tuple[str, str, nn.Module]] = []
+    for name, sub in module.named_modules(remove_duplicate=False):
+        if any(name.startswith(again + ".") for _, again, _ in shared):
+            continue  # inside a layer already reported
+        if not any(True for _ in sub.parameters()) and not any(True for _ in sub.buffers()):
+            continue  # a ReLU used twice shares nothing
+        if id(sub) in first_name:
+            shared.append((first_name[id(sub)], name, sub))
+        else:
+            first_name[id(sub)] = name
+    return shared
+
+
+def _parameter_counts(module: nn.Module, reference: nn.Module) -> tuple[str, ...]:
+    """A line comparing the numbers of parameters, when they differ: a layer too many or missing."""
+    got = sum(_numel(p) for p in module.parameters())
+    expected = sum(_numel(p) for p in reference.parameters())
+    if got == expected:
+        return ()
+    return (f"yours has {got:,} parameters, the reference {expected:,}: "
+            f"{'a layer too many, or one too large' if got > expected else 'a layer missing, or one too small'}.",)
 
 
 def build_seeded(factory: Callable[[], nn.Module], seed: int) -> nn.Module:
@@ -243,21 +293,40 @@ def expect_same_network(
     modes: tuple[str, ...] = ("train", "eval"),
     rtol: float | None = None,
     atol: float | None = None,
+    mistakes: Callable[[nn.Module], list[Mistake]] | None = None,
 ) -> None:
     """`model` computes what `reference` computes, once `reference`'s state is copied in.
 
-    The state goes across by position (`load_state_by_position`); then both run on `x`
-    in each of `modes` ("train": batch statistics, and the running statistics update
-    alike; "eval": running statistics), and the outputs must agree.
+    The state goes across by position (`load_state_by_position`: a layer object used
+    twice, or a count of parameters that is off, is said first); then both run on `x` in
+    each of `modes` ("train": batch statistics, and the running statistics update alike;
+    "eval": running statistics), and the outputs must agree. `mistakes(copy_of_reference)`
+    gives known wrong networks as formulas of x, computed on a copy of the reference in
+    the current mode (its running statistics are not touched); the first one the output
+    equals names the mistake.
     """
     load_state_by_position(reference, model, what=f"your {label}", advice=advice)
     for mode in modes:
         model.train(mode == "train")
         reference.train(mode == "train")
         with context(f"{label} with the reference's state copied in, {mode} mode"):
-            got = learner.call(model.forward, x, name=label)
-            expected = reference(x)
-            expect_close(got, expected, what=f"the output in {mode} mode", rtol=rtol, atol=atol)
+            expect_forward_matches(
+                learner, model, reference, x, label=label, what=f"the output in {mode} mode",
+                mistakes=_on_copies(reference, mistakes), rtol=rtol, atol=atol,
+            )
+
+
+def _on_copies(reference: nn.Module, mistakes: Callable[[nn.Module], list[Mistake]] | None) -> list[Mistake]:
+    """`mistakes(reference)`, each formula run on a fresh copy of the reference."""
+    if mistakes is None:
+        return []
+    found = []
+    for index, mistake in enumerate(mistakes(reference)):
+        def formula(*args: torch.Tensor, index: int = index) -> torch.Tensor:
+            with torch.no_grad():
+                return mistakes(copy.deepcopy(reference))[index].formula(*args)
+        found.append(Mistake(mistake.headline, formula, mistake.advice))
+    return found
 
 
 def _attribute(module: nn.Module, dotted: str) -> object:
@@ -301,6 +370,8 @@ def expect_forward_matches(
     what: str = "the output",
     mistakes: tuple[Mistake, ...] | list[Mistake] = (),
     condition: float = 1.0,
+    rtol: float | None = None,
+    atol: float | None = None,
 ) -> torch.Tensor:
     """`model(*inputs)`, called through the learner, matches `reference(*inputs)`.
 
@@ -317,7 +388,8 @@ def expect_forward_matches(
     call = explaining(forward, learner=learner)
     call._name = label  # type: ignore[attr-defined]
     call._fn = model  # its forward's parameter names label the simplest case  # type: ignore[attr-defined]
-    return expect_matches(call, reference, *inputs, what=what, mistakes=mistakes, judge=window_judge(condition=condition))
+    judge = window_judge(condition=condition, rtol=rtol, atol=atol)
+    return expect_matches(call, reference, *inputs, what=what, mistakes=mistakes, judge=judge)
 
 
 def expect_same_gradients(model: nn.Module, reference: nn.Module, *, label: str, names: tuple[str, ...] | None = None) -> None:

@@ -232,10 +232,13 @@ def window_judge(
     *,
     exact: bool = False,
     condition: float | Callable[..., float] = 1.0,
+    rtol: float | None = None,
+    atol: float | None = None,
 ) -> Callable[..., None]:
     """A `judge=` for `expect_matches`: a `Refused` call fails with its explanation, a wrong
     output size with the window formula, and values as the tolerance policy says (`exact`:
-    equal; `condition`: a number, or a function of the call's arguments, for long sums)."""
+    equal; `condition`: a number, or a function of the call's arguments, for long sums;
+    `rtol`/`atol` only where a check can say why the policy does not fit)."""
 
     def judge(got: Any, expected: Any, *args: Any, what: str, **kwargs: Any) -> None:
         if isinstance(got, Refused):
@@ -246,7 +249,8 @@ def window_judge(
             expect_equal(got, expected, what=what)
             return
         amplification = condition(*args, **kwargs) if callable(condition) else condition
-        expect_same(got, expected, what=what, scale=input_scale(*args, *kwargs.values()), condition=amplification)
+        expect_same(got, expected, what=what, scale=input_scale(*args, *kwargs.values()), condition=amplification,
+                    rtol=rtol, atol=atol)
 
     return judge
 
@@ -354,9 +358,10 @@ def _broadcast(match: re.Match, windows: Windows | None) -> tuple[str, tuple[str
     size_a, size_b, dim = match.groups()
     return (
         f"two tensors whose shapes do not broadcast were combined: sizes {size_a} and {size_b} meet at dimension {dim}",
-        ("Broadcasting lines shapes up from the last dimension, and sizes must be equal or 1 there. "
-         "A per-channel vector of shape (C,) meets the width of a (B, C, H, W) tensor: reshape it to "
-         "(1, C, 1, 1) (or index it with [:, None, None]) to meet the channels.",),
+        ("Broadcasting lines shapes up from the last dimension, and sizes must be equal or 1 there. Two usual "
+         "causes: a per-channel vector of shape (C,) meets the width of a (B, C, H, W) tensor (reshape it to "
+         "(1, C, 1, 1), or index it with [:, None, None]); or two feature maps whose height or width differ "
+         "(a stride or padding applied on one path and not the other).",),
     )
 
 
