@@ -14,9 +14,10 @@ line up::
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import torch
 from torch import nn
@@ -475,3 +476,25 @@ def input_gradient(forward: Callable[[torch.Tensor], torch.Tensor], x: torch.Ten
             ("Compute it with torch operations on x: no .detach() or .data on the way.",),
         )
     return grad
+
+
+def earlier_class(learner: Learner, name: str, exercise: str) -> Callable[..., nn.Module] | None:
+    """The learner's class `name` if their file imports it from earlier exercise `exercise`, else None."""
+    try:
+        found = getattr(learner, name)
+    except (CheckFailed, AttributeError):
+        return None
+    defined = getattr(found, "_fn", found)  # a class seen through the learner's call tracking
+    return found if getattr(defined, "__module__", "") == f"mlkata.exercises.{exercise}" else None
+
+
+@contextlib.contextmanager
+def from_earlier_exercise(exercise: str, name: str) -> Iterator[None]:
+    """A failure inside is about the learner's `name` from earlier exercise `exercise`: say so first."""
+    try:
+        yield
+    except CheckFailed as failure:
+        failure.details = (failure.headline, *failure.details,
+                           f"Fix it in exercise {exercise}: `mlkata run {exercise}` checks it on its own and says what differs.")
+        failure.headline = f"your {name} from exercise {exercise} does not compute what it should, so this exercise cannot"
+        raise
