@@ -37,9 +37,8 @@ def group_mistakes(group):
 
 
 def check(learner):
-    groups = iter(enumerate(GROUPS))
-    first = next(groups)
-    first_model = learner.BlockGroup(*first[1][:3], first_stride=first[1][3])  # a stub stops here: not started
+    n_blocks, in_feats, out_feats, first_stride = GROUPS[0]
+    learner.BlockGroup(n_blocks, in_feats, out_feats, first_stride=first_stride)  # a stub stops here: not started
 
     # The blocks come from the learner's residual_block: a wrong one is named before any group.
     block = earlier_class(learner, "ResidualBlock", "residual_block")
@@ -50,9 +49,9 @@ def check(learner):
             x = randn(2, 4, 8, 8, seed=9, dtype=torch.float64)
             expect_same_network(learner, block(4, 8, 2).double(), ref.double(), x, label=label)
 
-    for seed, (n_blocks, in_feats, out_feats, first_stride) in [first, *groups]:
+    for seed, (n_blocks, in_feats, out_feats, first_stride) in enumerate(GROUPS):
         label = f"BlockGroup({n_blocks}, {in_feats}, {out_feats}, first_stride={first_stride})"
-        model = first_model if seed == 0 else learner.BlockGroup(n_blocks, in_feats, out_feats, first_stride=first_stride)
+        model = learner.BlockGroup(n_blocks, in_feats, out_feats, first_stride=first_stride)
         ref = build_seeded(lambda: reference.BlockGroup(n_blocks, in_feats, out_feats, first_stride=first_stride), seed)
         x = randn(2, in_feats, 8, 8, seed=seed, dtype=torch.float64)
         expect_same_network(learner, model.double(), ref.double(), x, label=label, advice=LAYOUT, mistakes=group_mistakes)
