@@ -57,7 +57,7 @@ def test_run_shows_the_simplest_failing_case(workspace):
     result = mlkata("run", CONV1D.name, cwd=workspace)
     text = flat(result.stdout)
     assert result.returncode == 1
-    assert "conv1d_minimal(x, weights) differs from the expected values" in text
+    assert "conv1d_minimal(x, weights): it flips the kernel" in text  # a known mistake, named
     assert "in conv1d_minimal(x=float32[2, 3, 10], weights=float32[4, 3, 3])" in text  # the original call
     assert "the simplest failing case" in text
     # one example, one channel, the narrowest input whose flipped kernel still differs

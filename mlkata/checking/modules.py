@@ -489,12 +489,19 @@ def earlier_class(learner: Learner, name: str, exercise: str) -> Callable[..., n
 
 
 @contextlib.contextmanager
-def from_earlier_exercise(exercise: str, name: str) -> Iterator[None]:
-    """A failure inside is about the learner's `name` from earlier exercise `exercise`: say so first."""
+def from_earlier_exercise(exercise: str, name: str, learner: Learner | None = None) -> Iterator[None]:
+    """A failure inside is about the learner's `name` from earlier exercise `exercise`: say so first.
+
+    Where that exercise has not passed its own check, the verdict's note says how to check
+    it; where it has (it was changed since), the failure says so itself.
+    """
     try:
         yield
     except CheckFailed as failure:
-        failure.details = (failure.headline, *failure.details,
-                           f"Fix it in exercise {exercise}: `mlkata run {exercise}` checks it on its own and says what differs.")
-        failure.headline = f"your {name} from exercise {exercise} does not compute what it should, so this exercise cannot"
+        earlier = getattr(getattr(learner, "_earlier", None), "by_name", {}).get(exercise)
+        where = f" ({earlier.display})" if earlier is not None else ""
+        advice = () if earlier is not None and earlier.status != "passed" else (
+            f"Fix it in exercise {exercise}: mlkata run {exercise} checks it on its own and says what differs.",)
+        failure.details = (failure.headline, *failure.details, *advice)
+        failure.headline = f"your {name} from exercise {exercise}{where} does not compute what it should, so this exercise cannot"
         raise

@@ -43,7 +43,7 @@ def check(learner):
     # The blocks come from the learner's residual_block: a wrong one is named before any group.
     block = earlier_class(learner, "ResidualBlock", "residual_block")
     if block is not None:
-        with from_earlier_exercise("residual_block", "ResidualBlock"):
+        with from_earlier_exercise("residual_block", "ResidualBlock", learner):
             label = "ResidualBlock(4, 8, first_stride=2)"
             ref = build_seeded(lambda: reference.ResidualBlock(4, 8, 2), seed=9)
             x = randn(2, 4, 8, 8, seed=9, dtype=torch.float64)

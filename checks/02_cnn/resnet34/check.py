@@ -103,7 +103,7 @@ def check(learner):
     # The groups come from the learner's block_group: a wrong one is named before any network.
     group = earlier_class(learner, "BlockGroup", "block_group")
     if group is not None:
-        with from_earlier_exercise("block_group", "BlockGroup"):
+        with from_earlier_exercise("block_group", "BlockGroup", learner):
             label = "BlockGroup(2, 4, 8, first_stride=2)"
             ref = build_seeded(lambda: reference.BlockGroup(2, 4, 8, 2), seed=9)
             x = randn(2, 4, 8, 8, seed=9, dtype=torch.float64)
