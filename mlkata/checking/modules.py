@@ -505,3 +505,14 @@ def from_earlier_exercise(exercise: str, name: str, learner: Learner | None = No
         failure.details = (failure.headline, *failure.details, *advice)
         failure.headline = f"your {name} from exercise {exercise}{where} does not compute what it should, so this exercise cannot"
         raise
+
+
+def chained(modules: list[nn.Module]) -> Callable[[torch.Tensor], torch.Tensor]:
+    """x passed through `modules` in turn: how a container that runs them in this order computes."""
+
+    def run(x: torch.Tensor) -> torch.Tensor:
+        for module in modules:
+            x = module(x)
+        return x
+
+    return run

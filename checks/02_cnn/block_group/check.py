@@ -1,7 +1,7 @@
 import torch
 
 from mlkata.checking import Mistake, load_reference, randn
-from mlkata.checking.modules import build_seeded, earlier_class, expect_same_network, from_earlier_exercise
+from mlkata.checking.modules import build_seeded, chained, earlier_class, expect_same_network, from_earlier_exercise
 
 reference = load_reference(__file__)
 
@@ -16,20 +16,12 @@ LAYOUT = (
 def group_mistakes(group):
     """Groups wired the usual wrong ways, as formulas of x with the reference group's blocks."""
     blocks = list(group.blocks)
-
-    def run(chosen):
-        def formula(x):
-            for block in chosen:
-                x = block(x)
-            return x
-        return formula
-
     found = []
     if len(blocks) > 1:
         found += [
-            Mistake("it runs only the first block", run(blocks[:1]),
+            Mistake("it runs only the first block", chained(blocks[:1]),
                     "forward passes x through every block in turn: return self.blocks(x)."),
-            Mistake("it runs the first block n_blocks times (the same block object repeated)", run(blocks[:1] * len(blocks)),
+            Mistake("it runs the first block n_blocks times (the same block object repeated)", chained(blocks[:1] * len(blocks)),
                     "Each block is its own ResidualBlock(...) with its own weights: build them in a loop or a "
                     "list comprehension, and run each once."),
         ]

@@ -2,21 +2,13 @@ import torch
 from torch import nn
 
 from mlkata.checking import Mistake, context, expect, randn
-from mlkata.checking.modules import expect_forward_matches, expect_same_registration, seeded_state
+from mlkata.checking.modules import chained, expect_forward_matches, expect_same_registration, seeded_state
 
 
 def linear(in_features: int, out_features: int, seed: int) -> nn.Linear:
     layer = nn.Linear(in_features, out_features)
     layer.load_state_dict(seeded_state(layer, seed))
     return layer
-
-
-def chained(modules):
-    def run(x):
-        for module in modules:
-            x = module(x)
-        return x
-    return run
 
 
 def order_mistakes(given: list[nn.Module]) -> list[Mistake]:
