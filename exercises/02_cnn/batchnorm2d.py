@@ -12,7 +12,8 @@ What it registers, with nn.BatchNorm2d's names:
 
 Training mode (`self.training` is True):
 - per channel, the mean and the *biased* variance (divide by n) of x over
-  batch, height and width;
+  batch, height and width (from x - mean: a channel's mean may be large next to its
+  spread, and mean(x²) - mean(x)² then loses every digit that matters);
 - normalise with them: (x - mean) / sqrt(var + eps) * weight + bias, each per-channel
   vector reshaped to (1, channels, 1, 1) so it broadcasts;
 - update the buffers, without tracking gradients (torch.no_grad(), or .detach()):

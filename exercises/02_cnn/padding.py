@@ -13,7 +13,8 @@ dimension (width), top and bottom the one before it (height).
 
 `x.new_full(shape, fill_value)` makes a tensor of the same dtype and device as x, filled
 with one value; then assign x into the right slice of it. Any pad may be 0. Do not
-change x itself.
+change x itself, and always return a new tensor: even with every pad 0 the result must
+not be x (whoever writes into the padded tensor would change x too).
 
 Banned: F.pad, torch.constant_pad_nd and the nn padding modules.
 """

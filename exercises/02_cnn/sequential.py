@@ -11,6 +11,8 @@ keys like "0.weight" in `state_dict()` (exactly nn.Sequential's keys), and `.eva
 `.to()` reach them. A plain Python list of modules does none of that.
 
 `self._modules` is the ordered dict in which nn.Module keeps its registered children.
+The same module may be passed more than once: Sequential(layer, nn.ReLU(), layer) runs
+layer twice, and registers it under "0" and "2", as nn.Sequential does.
 
 Banned: nn.Sequential and nn.ModuleList.
 """

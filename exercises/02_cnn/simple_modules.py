@@ -12,8 +12,9 @@ text that `print(module)` shows between the parentheses.
                             -> (6, 4, 5) with start_dim=0, end_dim=1.
     MaxPool2d(kernel_size, stride=None, padding=0)
                             forward(x): max pooling, like your maxpool2d; stride None
-                            means kernel_size. extra_repr shows
-                            "kernel_size=3, stride=2, padding=1".
+                            means kernel_size. extra_repr shows every setting,
+                            the defaults too: "kernel_size=3, stride=2, padding=1";
+                            MaxPool2d(2) shows its stride (2, or None) and padding=0.
 
 Flatten must return a view of its input whenever the memory layout allows it (no copy),
 as torch's does: `input.reshape(new_shape)` gives a view when it can and copies only when

@@ -1,10 +1,8 @@
 import torch
 import torch.nn.functional as F
 
-from mlkata.checking import context, expect_close, expect_matches, layouts, randn
-from mlkata.checking.windows import expect_window_shape, explain_view_overrun, memory_layouts
-
-TOLERANCES = {torch.float32: {"rtol": 1e-4, "atol": 1e-5}, torch.float64: {"rtol": 1e-10, "atol": 1e-10}}
+from mlkata.checking import Mistake, context, layouts, randn
+from mlkata.checking.windows import expect_windows_match, layout_note, memory_layouts
 
 # (batch, in_channels, width, out_channels, kernel_width)
 CASES = [
@@ -12,7 +10,30 @@ CASES = [
     (2, 3, 9, 4, 4),  # even kernel, odd width
     (3, 2, 6, 5, 1),  # 1-wide kernel: one output per input position
     (1, 1, 5, 1, 5),  # kernel as wide as the input: a single output
-    (0, 2, 7, 3, 2),  # empty batch
+]
+EMPTY_BATCH = (0, 2, 7, 3, 2)
+
+MISTAKES = [
+    Mistake(
+        "it flips the kernel (that is a true convolution; torch's conv1d does not flip)",
+        lambda x, weights: F.conv1d(x, weights.flip(-1)),
+        "result[b, o, i] = sum over c and k of x[b, c, i + k] * weights[o, c, k]: window position k meets weights[..., k].",
+    ),
+    Mistake(
+        "it reads weights as (in_channels, out_channels, kernel_width)",
+        lambda x, weights: F.conv1d(x, weights.transpose(0, 1)),
+        "weights is (out_channels, in_channels, kernel_width): in the einsum, its letters are o, c, k in that order.",
+    ),
+    Mistake(
+        "it does not sum over the input channels",
+        lambda x, weights: torch.einsum("bcik,ock->boci", x.unfold(2, weights.shape[-1], 1), weights),
+        "Every output channel sums over all input channels: leave c out after the arrow (\"bcik,ock->boi\").",
+    ),
+    Mistake(
+        "its output dimensions are (batch, output_width, out_channels)",
+        lambda x, weights: F.conv1d(x, weights).transpose(1, 2),
+        "The result is (batch, out_channels, output_width): \"bcik,ock->boi\".",
+    ),
 ]
 
 
@@ -20,34 +41,37 @@ def windows(x, weights):
     return [("width", x.shape[-1], weights.shape[-1], 1, 0)]
 
 
-def judge(got, expected, x, weights, what):
-    """A wrong output size is explained with the window formula, filled in."""
-    expect_window_shape(got, expected.shape, windows(x, weights))
-    expect_close(got, expected, what=what, **TOLERANCES[x.dtype])
+def summed_terms(x, weights):
+    return weights.shape[1] * weights.shape[2]  # each output sums in_channels * kernel_width products
 
 
 def compare(learner, x, weights):
-    with explain_view_overrun(windows(x, weights)):
-        expect_matches(learner.conv1d_minimal, F.conv1d, x, weights, judge=judge)
+    expect_windows_match(learner.conv1d_minimal, F.conv1d, x, weights, windows=windows,
+                         condition=summed_terms, mistakes=MISTAKES)
+
+
+def inputs(case, seed, dtype=torch.float32):
+    batch, in_channels, width, out_channels, kernel_width = case
+    x = randn(batch, in_channels, width, seed=seed, dtype=dtype)
+    weights = randn(out_channels, in_channels, kernel_width, seed=100 + seed, dtype=dtype)
+    return x, weights
 
 
 def check(learner):
-    for seed, (batch, in_channels, width, out_channels, kernel_width) in enumerate(CASES):
-        x = randn(batch, in_channels, width, seed=seed)
-        weights = randn(out_channels, in_channels, kernel_width, seed=100 + seed)
-        compare(learner, x, weights)
+    for seed, case in enumerate(CASES):
+        compare(learner, *inputs(case, seed))
 
-    x = randn(2, 3, 8, seed=7)
-    weights = randn(4, 3, 3, seed=8)
+    x, weights = inputs((2, 3, 8, 4, 3), seed=7)
     for layout, x_in in memory_layouts(x):
-        with context(f"x {layout}"):
+        with context(f"x {layout}"), layout_note(layout, "x", x_in):
             compare(learner, x_in, weights)
-    for layout, weights_in in layouts(weights):
-        with context(f"weights {layout}"):
+    for layout, weights_in in layouts(weights)[1:]:
+        with context(f"weights {layout}"), layout_note(layout, "weights", weights_in):
             compare(learner, x, weights_in)
 
-    for seed, (batch, in_channels, width, out_channels, kernel_width) in enumerate(CASES):
-        x = randn(batch, in_channels, width, seed=seed, dtype=torch.float64)
-        weights = randn(out_channels, in_channels, kernel_width, seed=100 + seed, dtype=torch.float64)
+    for seed, case in enumerate(CASES):
         with context("float64 inputs"):
-            compare(learner, x, weights)
+            compare(learner, *inputs(case, seed, torch.float64))
+
+    with context("an empty batch"):
+        compare(learner, *inputs(EMPTY_BATCH, seed=4))
