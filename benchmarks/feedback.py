@@ -35,7 +35,7 @@ from benchmarks.cold import ColdRuns, measure_cold  # noqa: E402
 from benchmarks.commands import compile_bytecode, imports_of, interpreter_start, mlkata_command, time_command, verify_references  # noqa: E402
 from benchmarks.latency import SaveSamples, StartUp, go_to_exercise, measure_idle, measure_saves, wait_first_verdict  # noqa: E402
 from benchmarks.saves import default_exercises, failing_versions  # noqa: E402
-from benchmarks.watch_terminal import WatchTerminal  # noqa: E402
+from benchmarks.ptydriver import Terminal, watch  # noqa: E402
 from mlkata.curriculum import Curriculum, Exercise, load_curriculum  # noqa: E402
 
 START_TIMEOUT_S = 60  # a watch that shows no verdict in this long has failed, not been slow
@@ -106,7 +106,7 @@ def measure_commands(workspace: Path, runs: int) -> dict:
 
 def watch_session(workspace: Path, curriculum: Curriculum, exercises: list[Exercise], versions: dict, options, terminals: list):
     """One watch session: its start-up, then saves into each exercise, then idle."""
-    terminal = WatchTerminal([*mlkata_command(), "watch"], workspace)
+    terminal = watch(workspace, command=mlkata_command())
     terminals.append(terminal)
     startup = wait_first_verdict(terminal, START_TIMEOUT_S)
     if startup.first_verdict_s is None:
@@ -129,7 +129,7 @@ def watch_session(workspace: Path, curriculum: Curriculum, exercises: list[Exerc
     return startup, saves, idle
 
 
-def keep_transcript(terminal: WatchTerminal) -> str:
+def keep_transcript(terminal: Terminal) -> str:
     """Save what the watch process wrote, for a failure to be understood afterwards."""
     path = Path(tempfile.gettempdir()) / f"mlkata-bench-{os.getpid()}-watch.log"
     path.write_text(terminal.text_since(0), encoding="utf-8")
@@ -139,7 +139,7 @@ def keep_transcript(terminal: WatchTerminal) -> str:
 def timed_startups(workspace: Path, runs: int, terminals: list) -> list[StartUp]:
     startups = []
     for _ in range(runs):
-        terminal = WatchTerminal([*mlkata_command(), "watch"], workspace)
+        terminal = watch(workspace, command=mlkata_command())
         terminals.append(terminal)
         try:
             startups.append(wait_first_verdict(terminal, START_TIMEOUT_S))
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     began = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="mlkata-bench-", dir=options.workdir))
-    terminals: list[WatchTerminal] = []
+    terminals: list[Terminal] = []
     phases = Phases()
     quick_pieces = 5 if options.quick else 10
     try:

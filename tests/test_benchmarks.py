@@ -7,7 +7,7 @@ import re
 from benchmarks import proc
 from benchmarks.figures import Figure, median, p95, percentile
 from benchmarks.saves import SAVE_STYLES, failing_versions, with_token
-from benchmarks.watch_terminal import ANSI
+from benchmarks.ptydriver import ANSI
 from mlkata.curriculum import load_curriculum
 
 

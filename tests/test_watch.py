@@ -7,7 +7,7 @@ import pytest
 import re
 
 from tests.cli_helpers import CURRICULUM, a_wrong_solution, invoke, solve, state_of
-from tests.pty_session import WatchSession
+from benchmarks.ptydriver import watch as start_watch
 
 FIRST = CURRICULUM.exercises[0]
 SECOND = CURRICULUM.exercises[1] if len(CURRICULUM.exercises) > 1 else None
@@ -22,7 +22,7 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def watch(workspace):
-    session = WatchSession(workspace)
+    session = start_watch(workspace, rows=50, columns=120)
     yield session
     session.close()
 
@@ -76,7 +76,7 @@ def test_keys_hint_list_next_rerun_quit(watch, workspace):
 
 
 def test_manual_run_checks_only_when_asked(workspace):
-    session = WatchSession(workspace, "--manual-run")
+    session = start_watch(workspace, "--manual-run", rows=50, columns=120)
     try:
         session.expect("NOT STARTED")
         session.expect("manual run")
@@ -90,7 +90,7 @@ def test_manual_run_checks_only_when_asked(workspace):
 
 
 def test_poll_mode_sees_saves(workspace):
-    session = WatchSession(workspace, "--poll")
+    session = start_watch(workspace, "--poll", rows=50, columns=120)
     try:
         session.expect("NOT STARTED")
         wrong = a_wrong_solution(FIRST.name)
