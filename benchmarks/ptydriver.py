@@ -212,10 +212,11 @@ class Terminal:
     def settle(self, quiet: float = 0.5, limit: float = 10.0) -> str:
         """Wait until nothing new has arrived for `quiet` seconds (at most `limit`); return what arrived."""
         start = self.position()
+        called = time.perf_counter()
         deadline = time.monotonic() + limit
         with self._changed:
             while not self._eof:
-                last = self._times[-1] if self._times else self.started
+                last = max(self._times[-1] if self._times else self.started, called)
                 idle_for = time.perf_counter() - last
                 remaining = deadline - time.monotonic()
                 if idle_for >= quiet or remaining <= 0:
@@ -289,7 +290,9 @@ class Terminal:
         if self.worker_pid is None:
             self.find_worker(timeout=0)
         if not self.exited():
-            self.send("q")
+            self.send("q")  # from a list or another view, q goes back first
+            if self.wait_exit(1.0) is None:
+                self.send("q")
             if self.wait_exit(timeout) is None:
                 _signal_group(self.process.pid, signal.SIGTERM)
                 if self.wait_exit(2.0) is None:

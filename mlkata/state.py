@@ -41,6 +41,10 @@ class Progress:
     attempts: dict[str, int] = field(default_factory=dict)
     last_status: dict[str, str] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)  # exercises this workspace has been given
+    # When work on an exercise began (first shown or checked) and when it first passed,
+    # in seconds since the epoch: the time a pass and the ending report.
+    started: dict[str, float] = field(default_factory=dict)
+    finished: dict[str, float] = field(default_factory=dict)
     # The stored form as this process last read or wrote it: what a save compares
     # against to tell its own changes from another process's.
     base: dict | None = field(default=None, repr=False, compare=False)
@@ -55,6 +59,8 @@ class Progress:
             "attempts": dict(self.attempts),
             "last_status": dict(self.last_status),
             "known": sorted(self.known),
+            "started": dict(self.started),
+            "finished": dict(self.finished),
         }
 
     def take(self, other: "Progress") -> None:
@@ -65,6 +71,8 @@ class Progress:
         self.attempts = other.attempts
         self.last_status = other.last_status
         self.known = other.known
+        self.started = other.started
+        self.finished = other.finished
 
     @classmethod
     def from_json(cls, data: dict, curriculum: Curriculum | None = None) -> "Progress":
@@ -96,6 +104,8 @@ class Progress:
             attempts=mapping(data.get("attempts", {}), int),
             last_status=mapping(data.get("last_status", {}), str),
             known=names(data.get("known", [])),
+            started=mapping(data.get("started", {}), (int, float)),
+            finished=mapping(data.get("finished", {}), (int, float)),
         )
 
 
@@ -148,7 +158,7 @@ def merge(base: dict, mine: dict, theirs: dict) -> dict:
     for key in ("done", "known"):
         before, now = set(base.get(key, [])), set(mine.get(key, []))
         merged[key] = sorted((set(theirs.get(key, [])) | (now - before)) - (before - now))
-    for key in ("hint_levels", "last_status", "attempts"):
+    for key in ("hint_levels", "last_status", "attempts", "started", "finished"):
         before, now, other = base.get(key, {}), mine.get(key, {}), dict(theirs.get(key, {}))
         for name in set(before) | set(now):
             if name not in now:
