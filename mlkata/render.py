@@ -205,16 +205,21 @@ def hint(view: HintView) -> RenderableType:
     return Group(*parts)
 
 
-def verify_summary(pairs: list[tuple[Exercise, CheckResult]]) -> RenderableType:
+def verify_summary(pairs: list[tuple[Exercise, CheckResult]], width: int | None = None) -> RenderableType:
     """One row per exercise at any width (long reasons are cut, never wrapped), then the counts."""
+    name_width = max((len(e.name) for e, _ in pairs), default=8)
+    verdict_width = max((len(r.status.label) + 2 for _, r in pairs), default=8)
+    why_width = max(8, (width or console.width) - name_width - verdict_width - 5 - 8)  # ms, and the gaps
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("exercise", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("ms", justify="right", style="dim", no_wrap=True)
-    table.add_column("why", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("exercise", no_wrap=True, min_width=name_width)
+    table.add_column("verdict", no_wrap=True, min_width=verdict_width)
+    table.add_column("ms", justify="right", style="dim", no_wrap=True, min_width=5)
+    table.add_column("why", no_wrap=True, overflow="ellipsis", max_width=why_width)
     for exercise, result in pairs:
         icon, style = STYLE[result.status]
-        why = "" if result.passed else result.headline.splitlines()[0] if result.headline else ""
+        why = "" if result.passed else (result.headline.splitlines() or [""])[0]
+        if len(why) > why_width:
+            why = why[: why_width - 1] + "…"
         table.add_row(exercise.name, Text(f"{icon} {result.status.label}", style=style), f"{result.duration_ms:.0f}", escape(why))
     passed = sum(result.passed for _, result in pairs)
     return Group(table, progress_bar(passed, len(pairs)), Text(verify_counts([result for _, result in pairs])))

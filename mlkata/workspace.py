@@ -111,20 +111,23 @@ def init(target: Path, curriculum: Curriculum) -> Workspace:
     with one line; if creating fails halfway, what was created is removed again.
     """
     target = Path(os.path.abspath(target))
-    _refuse_unusable(target)
-    target = target.resolve()
-    for folder in (target, *target.parents):
-        if (folder / MARKER).is_dir():
+    try:
+        _refuse_unusable(target)
+        target = target.resolve()
+        for folder in (target, *target.parents):
+            if (folder / MARKER).is_dir():
+                raise MlkataError(
+                    f"{folder} is already an mlkata workspace; nothing was changed. "
+                    "Run `mlkata watch` there, or choose another folder."
+                )
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise MlkataError(
-                f"{folder} is already an mlkata workspace; nothing was changed. "
-                "Run `mlkata watch` there, or choose another folder."
+                f"{target} already exists and is not empty; nothing was changed. "
+                "Choose a new folder: `mlkata init NEW_FOLDER`."
             )
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise MlkataError(
-            f"{target} already exists and is not empty; nothing was changed. "
-            "Choose a new folder: `mlkata init NEW_FOLDER`."
-        )
-    created = _first_missing(target)
+        created = _first_missing(target)
+    except OSError as error:
+        raise MlkataError(f"Cannot create a workspace in {target}: {error.strerror or error}; nothing was created.") from None
     workspace = Workspace(target)
     try:
         workspace.meta.mkdir(parents=True)
@@ -145,6 +148,8 @@ def init(target: Path, curriculum: Curriculum) -> Workspace:
 
 def _refuse_unusable(target: Path) -> None:
     """One clear line for a path that can never be a workspace folder."""
+    if any(len(part.encode()) > 255 for part in target.parts):
+        raise MlkataError(f"Cannot create a workspace in {target}: a folder name is too long; nothing was created.")
     for folder in reversed((target, *target.parents)):
         if folder.exists() and not folder.is_dir():
             raise MlkataError(f"Cannot create a workspace in {target}: {folder} is a file, not a folder; nothing was created.")
@@ -153,8 +158,6 @@ def _refuse_unusable(target: Path) -> None:
             if not os.access(parent, os.W_OK | os.X_OK):
                 raise MlkataError(f"Cannot create a workspace in {target}: {parent} is not writable; nothing was created.")
             break
-    if any(len(part.encode()) > 255 for part in target.parts):
-        raise MlkataError(f"Cannot create a workspace in {target}: a folder name is too long; nothing was created.")
 
 
 def _first_missing(target: Path) -> Path | None:
