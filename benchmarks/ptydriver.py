@@ -43,7 +43,8 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
 
 
 def plain(text: str) -> str:
-    return ANSI.sub("", text)
+    """The text without escape codes, with the terminal's "\r\n" line ends as "\n"."""
+    return ANSI.sub("", text).replace("\r\n", "\n")
 
 
 def mlkata(*args: str) -> list[str]:
