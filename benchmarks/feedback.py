@@ -29,7 +29,7 @@ if __package__ in (None, ""):
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
     sys.path.insert(0, str(REPOSITORY))
 
-from benchmarks import report, rows  # noqa: E402
+from benchmarks import readme, report, rows  # noqa: E402
 from benchmarks.breakdown import WorkerTrips, draw_ms, file_event_ms, state_save_ms, worker_trips  # noqa: E402
 from benchmarks.cold import ColdRuns, measure_cold  # noqa: E402
 from benchmarks.commands import compile_bytecode, imports_of, interpreter_start, mlkata_command, time_command, verify_references  # noqa: E402
@@ -49,6 +49,8 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, help="saves per save style in watch mode (default 40, quick 10)")
     parser.add_argument("--quick", action="store_true", help="fewer samples of everything (about a minute)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write every figure and sample here")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="write the figures into the README's performance section (between its markers)")
     parser.add_argument("--exercise", action="append", metavar="NAME",
                         help="exercise to save into (repeatable; default: the first one and the furthest with catalogued mistakes)")
     parser.add_argument("--cold-runs", type=int, help="fresh pytest runs for the baseline (default 8, quick 4)")
@@ -251,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
             "phase_failures": phases.failures,
             "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(options).items()},
         })
+    if options.write_readme:
+        readme.write(figures, os.cpu_count() or 1, (load_before[0], load_after[0]), options.quick)
+        report.progress(f"wrote the figures into {readme.README}")
     return 0 if all(f.met is not False for f in figures) and not phases.failures else 1
 
 

@@ -3,7 +3,8 @@
 Learner code goes through the real check worker (the session `worker` fixture), through
 `mlkata run`, and through `mlkata watch` in a pseudo-terminal. Workspace and progress
 cases drive `mlkata init`/`reset`/`list` and the state functions. Every case records a
-row in `LEDGER`; a full run of this file writes the table to docs/hardening.md.
+row in `LEDGER`; `python -m tests.hardening_report` runs this file and writes the table
+to docs/hardening.md (running the tests never writes it).
 """
 
 from __future__ import annotations
@@ -41,23 +42,6 @@ IDENTITY = CURRICULUM.get("identity_matrix")
 IDENTITY_PATH = IDENTITY.relative_path.as_posix()
 HANG_MARGIN_S = 20.0  # beyond the time limit: no verdict by then is a hang
 MLKATA = [sys.executable, "-m", "mlkata"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def hardening_report(request):
-    """After a full run of this file, write the ledger to docs/hardening.md."""
-    yield
-    config = request.config
-    whole_file = (
-        not config.option.keyword
-        and not config.option.markexpr
-        and not getattr(config.option, "deselect", None)
-        and not getattr(config.option, "lf", False)
-        and all("::" not in arg for arg in config.args)
-        and not request.session.shouldstop
-    )
-    if whole_file and LEDGER.rows:
-        LEDGER.write()
 
 
 # ---- helpers ---------------------------------------------------------------------------
