@@ -67,7 +67,8 @@ if [ ! -x "$venv/bin/python" ]; then
     fi
 fi
 
-what="installing mlkata$([ -n "$extra" ] && echo " with $extra tools"), torch pinned by constraints.txt"
+what="installing mlkata, torch pinned by constraints.txt"
+[ -n "$extra" ] && what="installing mlkata with $extra tools, torch pinned by constraints.txt"
 if [ -n "$uv" ]; then
     step "$what (uv)" bash -c 'cd "$1" && "$2" pip install --quiet --python "$3/bin/python" -c constraints.txt -e "$4"' \
         _ "$repo" "$uv" "$venv" "$spec"
