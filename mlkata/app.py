@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 # `list` and `hint` never do.
 
 
+def remember_parts(progress: state.Progress, exercise: Exercise, result: CheckResult) -> None:
+    """How many parts of an exercise of several parts passed last time ("2 of 3")."""
+    if result.parts:
+        progress.parts[exercise.name] = [result.parts_passed, len(result.parts)]
+    else:
+        progress.parts.pop(exercise.name, None)
+
+
 @dataclass
 class Session:
     curriculum: Curriculum
@@ -78,6 +86,7 @@ class Session:
         progress.last_status[exercise.name] = result.status.value
         progress.started.setdefault(exercise.name, now)
         solution = None
+        remember_parts(progress, exercise, result)
         if result.passed:
             progress.done.add(exercise.name)
             progress.finished.setdefault(exercise.name, now)
@@ -218,6 +227,7 @@ class ExerciseRow:
     hints_total: int
     number: int = 0
     attempts: int = 0
+    parts: tuple[int, int] | None = None  # (passed, total) last time, for an exercise of several parts
 
     def to_json(self) -> dict:
         return {
@@ -229,6 +239,7 @@ class ExerciseRow:
             "last_status": self.last_status,
             "number": self.number,
             "attempts": self.attempts,
+            "parts": list(self.parts) if self.parts else None,
         }
 
 
@@ -248,6 +259,7 @@ def list_rows(session: Session) -> list[ExerciseRow]:
             hints_total=len(e.hints),
             number=number,
             attempts=progress.attempts.get(e.name, 0),
+            parts=tuple(progress.parts[e.name]) if e.name in progress.parts else None,
         )
         for number, e in enumerate(session.curriculum.exercises, start=1)
     ]
@@ -316,7 +328,7 @@ def run_one(session: Session, name: str | None, on_start=None) -> Recorded:
     exercise = resolve(session, name)
     if on_start is not None:
         on_start(exercise)
-    [result] = check_many([session.request_for(exercise)], log_path=session.workspace.worker_log)
+    [result] = check_many([session.request_for(exercise)], log_path=session.workspace.worker_log, wait_for_simplest=True)
     return session.record(exercise, result)
 
 
@@ -332,6 +344,7 @@ def verify(session: Session, on_result=None) -> list[tuple[Exercise, CheckResult
     )
     for exercise, result in zip(exercises, results):
         session.progress.last_status[exercise.name] = result.status.value
+        remember_parts(session.progress, exercise, result)
         if result.passed:
             session.progress.done.add(exercise.name)
             session.progress.finished.setdefault(exercise.name, time.time())

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mlkata.errors import MlkataError
-from mlkata.protocol import CheckRequest, CheckResult, Status
+from mlkata.protocol import CheckRequest, CheckResult, SimplestCase, Status
 
 WORKER_START_TIMEOUT_S = 120.0
 MAX_WORKER_RESTARTS = 5
@@ -238,25 +238,47 @@ def check_many(
     parallel: int = 1,
     log_path: Path | None = None,
     on_result=None,
+    wait_for_simplest: bool = False,
 ) -> list[CheckResult]:
-    """Check every request (in parallel up to `parallel`); results in the given order."""
+    """Check every request (in parallel up to `parallel`); results in the given order.
+
+    With `wait_for_simplest`, a failure whose simplest case is being sought is returned
+    with that case (or without, if none was found) once the search has ended.
+    """
     items = list(requests)
     results: list[CheckResult | None] = [item if isinstance(item, CheckResult) else None for item in items]
     to_run = [(i, item) for i, item in enumerate(items) if isinstance(item, CheckRequest)]
     if to_run:
         with WorkerClient(parallel=parallel, log_path=log_path) as worker:
             index_of = {worker.submit(request): i for i, request in to_run}
-            while index_of:
+            seeking: dict[str, int] = {}
+            while index_of or seeking:
                 message = worker.messages.get()
-                if message.get("type") == "worker_failed":
+                kind = message.get("type")
+                if kind == "worker_failed":
                     raise MlkataError("The check worker keeps dying; see .mlkata/worker.log.")
-                if message.get("type") != "result" or message["id"] not in index_of:
+                if kind == "detail" and message["id"] in seeking:
+                    index = seeking.pop(message["id"])
+                    results[index] = with_simplest(results[index], message.get("simplest"))
+                    continue
+                if kind != "result" or message["id"] not in index_of:
                     continue
                 result = CheckResult.from_json(message["result"])
-                results[index_of.pop(message["id"])] = result
+                index = index_of.pop(message["id"])
+                results[index] = result
+                if wait_for_simplest and result.seeking_simplest:
+                    seeking[message["id"]] = index
                 if on_result is not None:
                     on_result(result)
     return [r for r in results if r is not None]
+
+
+def with_simplest(result: CheckResult, simplest: dict | None) -> CheckResult:
+    """The verdict completed by the worker's follow-up: its simplest failing case, if found."""
+    return result.with_updates(
+        simplest=SimplestCase.from_json(simplest) if simplest else None,
+        seeking_simplest=False,
+    )
 
 
 def default_parallelism() -> int:

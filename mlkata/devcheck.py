@@ -37,7 +37,8 @@ class Proof:
     """What `dev check` established for one exercise."""
 
     exercise: str
-    mistakes: int
+    mistakes: int  # known mistakes run
+    accepted: int  # right answers in other styles run
     problems: tuple[Problem, ...]
 
 
@@ -84,10 +85,9 @@ def exercise_problems(curriculum: Curriculum, exercise: Exercise) -> list[Proble
     except MlkataError as error:
         found.append(str(error))
     else:
-        if len(mistakes) < MIN_MISTAKES:
-            found.append(
-                f"has {len(mistakes)} known mistakes in {exercise.mistakes_path.name}; at least {MIN_MISTAKES} prove its explanations"
-            )
+        wrong = sum(m.status is not Status.PASSED for m in mistakes)
+        if wrong < MIN_MISTAKES:
+            found.append(f"has {wrong} known mistakes in {exercise.mistakes_path.name}; at least {MIN_MISTAKES} prove its explanations")
     return [Problem(exercise.name, what) for what in found]
 
 
@@ -169,7 +169,8 @@ def runs_for(exercise: Exercise, scratch: Path) -> list[_Run]:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(mistake.source, encoding="utf-8")
         request = build_request(exercise, file, display)
-        runs.append(_Run(exercise, f"known mistake {mistake.name!r}", request, mistake.status, mistake.expect))
+        role = f"accepted answer {mistake.name!r}" if mistake.status is Status.PASSED else f"known mistake {mistake.name!r}"
+        runs.append(_Run(exercise, role, request, mistake.status, mistake.expect))
     return runs
 
 
@@ -196,7 +197,8 @@ def _gist(result: CheckResult, lines: int = 3) -> str:
 
 def explanation(result: CheckResult) -> str:
     """Everything a learner reads about a verdict, as one string (what phrases are sought in)."""
-    return "\n".join([result.headline, *result.details, result.trace])
+    parts = [f"{result.parts_passed} of {len(result.parts)} parts pass"] if result.parts else []
+    return "\n".join([result.headline, *parts, *result.details, result.trace])
 
 
 def prove(
@@ -236,7 +238,15 @@ def _prove(exercises, curriculum, submit, results, scratch: Path) -> list[Proof]
     finally:
         for message in held:
             results.put(message)
-    return [Proof(name, sum(r.role.startswith("known") for r in runs[name]), tuple(problems[name])) for name in runs]
+    return [
+        Proof(
+            name,
+            mistakes=sum(r.role.startswith("known") for r in runs[name]),
+            accepted=sum(r.role.startswith("accepted") for r in runs[name]),
+            problems=tuple(problems[name]),
+        )
+        for name in runs
+    ]
 
 
 def check_curriculum(curriculum: Curriculum, only: str | None = None, parallel: int | None = None) -> tuple[list[Problem], list[Proof]]:

@@ -13,8 +13,10 @@ They live next to the check, in `checks/SECTION/NAME/mistakes.toml`, as data:
     '''
 
 Instead of `replace`, `source` gives the whole learner file; `prepend` adds lines (an
-import) before the reference. `mlkata dev check` runs every known mistake and requires
-each to get its status and phrases, so an exercise's explanations are proven, not hoped.
+import) before the reference. `[[accepted]]` entries, in the same form, are right answers
+in other styles than the reference's (a stable formula written another way): they must
+pass. `mlkata dev check` runs them all and requires each to get its status and phrases,
+so an exercise's explanations, and its tolerance for other styles, are proven, not hoped.
 """
 
 from __future__ import annotations
@@ -53,13 +55,16 @@ def load_mistakes(exercise: Exercise) -> list[KnownMistake]:
         return []
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise MlkataError(f"{path} cannot be read: {error}") from None
-    entries = raw.get("mistake", [])
-    if not isinstance(entries, list):
-        raise MlkataError(f"{path}: `mistake` must be an array of tables ([[mistake]])")
+    entries = []
+    for table, status in (("mistake", Status.FAILED), ("accepted", Status.PASSED)):
+        found = raw.get(table, [])
+        if not isinstance(found, list):
+            raise MlkataError(f"{path}: `{table}` must be an array of tables ([[{table}]])")
+        entries += [(table, number, entry, status) for number, entry in enumerate(found, start=1)]
     reference = None
     mistakes = []
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path}, mistake {number}"
+    for table, number, entry, default_status in entries:
+        where = f"{path}, {table} {number}"
         try:
             if "source" in entry:
                 source = entry["source"]
@@ -72,7 +77,7 @@ def load_mistakes(exercise: Exercise) -> list[KnownMistake]:
                     exercise=exercise.name,
                     name=entry["name"],
                     source=source,
-                    status=Status(entry.get("status", Status.FAILED.value)),
+                    status=Status(entry.get("status", default_status.value)) if table == "mistake" else Status.PASSED,
                     expect=tuple(entry.get("expect", ())),
                 )
             )

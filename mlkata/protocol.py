@@ -26,6 +26,32 @@ class Status(str, Enum):
 
 
 @dataclass(frozen=True)
+class SimplestCase:
+    """The smallest inputs found that still fail the same way, small enough to read whole.
+
+    Attributes:
+        call: the call with its inputs described, `conv1d_minimal(x=float32[1, 1, 3], ...)`.
+        inputs: (name, value written out) for every input.
+        expected: the reference's result, written out.
+        got: the learner's result, written out.
+        headline: what is wrong on this case.
+    """
+
+    call: str
+    inputs: tuple[tuple[str, str], ...]
+    expected: str
+    got: str
+    headline: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SimplestCase":
+        return cls(**{**data, "inputs": tuple(tuple(pair) for pair in data.get("inputs", ()))})
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The verdict of one check on one version of a learner's file.
 
@@ -41,6 +67,10 @@ class CheckResult:
         output_dropped: how many characters of printed output were dropped.
         duration_ms: wall time of the check, including process start-up.
         source_digest: digest of the file content that was checked.
+        parts: for an exercise of several parts, (part, status value) for each, in order.
+        simplest: the simplest failing case, once found.
+        seeking_simplest: a simplest failing case is being looked for; it follows in a
+            "detail" message from the worker.
     """
 
     exercise: str
@@ -53,14 +83,22 @@ class CheckResult:
     output_dropped: int = 0
     duration_ms: float = 0.0
     source_digest: str = ""
+    parts: tuple[tuple[str, str], ...] = ()
+    simplest: SimplestCase | None = None
+    seeking_simplest: bool = False
 
     @property
     def passed(self) -> bool:
         return self.status is Status.PASSED
 
+    @property
+    def parts_passed(self) -> int:
+        return sum(status == Status.PASSED.value for _, status in self.parts)
+
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["status"] = self.status.value
+        data["simplest"] = self.simplest.to_json() if self.simplest is not None else None
         return data
 
     @classmethod
@@ -70,6 +108,9 @@ class CheckResult:
         values["status"] = Status(values["status"])
         values["details"] = tuple(values.get("details", ()))
         values["table"] = tuple(tuple(row) for row in values.get("table", ()))
+        values["parts"] = tuple(tuple(part) for part in values.get("parts", ()))
+        simplest = values.get("simplest")
+        values["simplest"] = SimplestCase.from_json(simplest) if simplest else None
         return cls(**values)
 
     def with_updates(self, **changes: Any) -> "CheckResult":

@@ -56,6 +56,8 @@ def verdict(result: CheckResult) -> RenderableType:
     parts: list[RenderableType] = [
         Text.assemble((f"{icon} {result.status.label.upper()}", style), "  ", (result.headline, "bold"))
     ]
+    if result.parts:
+        parts.append(parts_strip(result.parts))
     calls: list[str] = []
     for line in result.details:
         if line.startswith("call: "):
@@ -70,6 +72,10 @@ def verdict(result: CheckResult) -> RenderableType:
             parts.append(Text("  " + line))
     if result.table:
         parts.append(_side_by_side(result.table))
+    if result.simplest is not None:
+        parts.append(simplest_case(result.simplest))
+    elif result.seeking_simplest:
+        parts.append(Text("  looking for the simplest failing case…", style="dim"))
     trace = _without_message(result.trace, result.headline)
     if trace:
         parts.append(Panel(Text(trace), title="traceback (your file)", title_align="left", border_style="red", box=box.ROUNDED))
@@ -106,6 +112,37 @@ def _without_message(trace: str, headline: str) -> str:
     if lines and headline and lines[-1].strip() == headline.strip():
         lines = lines[:-1]
     return "\n".join(lines)
+
+
+PART_MARK = {Status.PASSED.value: ("✓", "green"), Status.NOT_STARTED.value: ("○", "yellow")}
+
+
+def parts_strip(statuses: tuple[tuple[str, str], ...]) -> RenderableType:
+    """`2 of 3 parts pass  ✓ rearrange_1  ✗ rearrange_2  ○ rearrange_3`."""
+    passed = sum(status == Status.PASSED.value for _, status in statuses)
+    text = Text(f"  {passed} of {len(statuses)} parts pass ", style="bold")
+    for name, status in statuses:
+        mark, style = PART_MARK.get(status, ("✗", "red"))
+        text.append(f" {mark} {name}", style=style)
+    return text
+
+
+def simplest_case(case) -> RenderableType:
+    """The smallest inputs that still fail, written out whole, with expected and got."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", justify="right")
+    grid.add_column()
+    for name, value in case.inputs:
+        grid.add_row(name, Text(value))
+    grid.add_row("expected", Text(case.expected, style="green"))
+    grid.add_row("got", Text(case.got, style="red"))
+    return Panel(
+        Group(Text(case.call, style="cyan"), Text(case.headline, style="dim"), grid),
+        title="the simplest failing case",
+        title_align="left",
+        border_style="yellow",
+        box=box.ROUNDED,
+    )
 
 
 OUTPUT_LINES_SHOWN = 12
@@ -179,7 +216,8 @@ def _row_status(row: ExerciseRow) -> Text:
         return Text("✓ done", style="green")
     if row.last_status:
         icon, style = STYLE[Status(row.last_status)]
-        return Text(f"{icon} {Status(row.last_status).label}", style=style.replace("bold ", ""))
+        parts = f" · {row.parts[0]}/{row.parts[1]} parts" if row.parts else ""
+        return Text(f"{icon} {Status(row.last_status).label}{parts}", style=style.replace("bold ", ""))
     return Text("· pending", style="dim")
 
 
@@ -376,10 +414,12 @@ def rule(title: str = "") -> RenderableType:
 def dev_check_report(static, proofs) -> RenderableType:
     problems = [*static, *(problem for proof in proofs for problem in proof.problems)]
     mistakes = sum(proof.mistakes for proof in proofs)
+    accepted = sum(proof.accepted for proof in proofs)
     if not problems:
+        also = f" and {accepted} other right answer{'s' if accepted != 1 else ''}" if accepted else ""
         return Text(
             f"✓ {len(proofs)} exercise{'s' if len(proofs) != 1 else ''}, {mistakes} known mistakes: manifest and files agree, "
-            "every stub is not started, every reference passes, every known mistake fails as it should.",
+            f"every stub is not started, every reference{also} {'pass' if accepted else 'passes'}, every known mistake fails as it should.",
             style="bold green",
         )
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")

@@ -40,6 +40,7 @@ class Progress:
     hint_levels: dict[str, int] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
     last_status: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, list[int]] = field(default_factory=dict)  # [passed, total] for exercises of several parts
     known: set[str] = field(default_factory=set)  # exercises this workspace has been given
     # When work on an exercise began (first shown or checked) and when it first passed,
     # in seconds since the epoch: the time a pass and the ending report.
@@ -58,6 +59,7 @@ class Progress:
             "hint_levels": dict(self.hint_levels),
             "attempts": dict(self.attempts),
             "last_status": dict(self.last_status),
+            "parts": {name: list(counts) for name, counts in self.parts.items()},
             "known": sorted(self.known),
             "started": dict(self.started),
             "finished": dict(self.finished),
@@ -70,6 +72,7 @@ class Progress:
         self.hint_levels = other.hint_levels
         self.attempts = other.attempts
         self.last_status = other.last_status
+        self.parts = other.parts
         self.known = other.known
         self.started = other.started
         self.finished = other.finished
@@ -103,6 +106,7 @@ class Progress:
             hint_levels=mapping(data.get("hint_levels", {}), int),
             attempts=mapping(data.get("attempts", {}), int),
             last_status=mapping(data.get("last_status", {}), str),
+            parts=mapping(data.get("parts", {}), list),
             known=names(data.get("known", [])),
             started=mapping(data.get("started", {}), (int, float)),
             finished=mapping(data.get("finished", {}), (int, float)),
@@ -158,7 +162,7 @@ def merge(base: dict, mine: dict, theirs: dict) -> dict:
     for key in ("done", "known"):
         before, now = set(base.get(key, [])), set(mine.get(key, []))
         merged[key] = sorted((set(theirs.get(key, [])) | (now - before)) - (before - now))
-    for key in ("hint_levels", "last_status", "attempts", "started", "finished"):
+    for key in ("hint_levels", "last_status", "attempts", "parts", "started", "finished"):
         before, now, other = base.get(key, {}), mine.get(key, {}), dict(theirs.get(key, {}))
         for name in set(before) | set(now):
             if name not in now:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from mlkata import app as logic
 from mlkata import render
-from mlkata.client import WorkerClient
+from mlkata.client import WorkerClient, with_simplest
 from mlkata.curriculum import Exercise
 from mlkata.protocol import CheckRequest, CheckResult
 from mlkata.requests import digest
@@ -61,6 +61,14 @@ class VerdictArrived:
 
 
 @dataclass(frozen=True)
+class DetailArrived:
+    """A follow-up to a verdict: its simplest failing case (None when none was found)."""
+
+    check_id: str
+    simplest: dict | None
+
+
+@dataclass(frozen=True)
 class WorkerRestarted:
     pass
 
@@ -87,7 +95,7 @@ class Resized:
     pass
 
 
-Event = FileSaved | KeyPressed | VerdictArrived | WorkerRestarted | WorkerFailed | WorkerNote | WatcherFailed | Resized
+Event = FileSaved | KeyPressed | VerdictArrived | DetailArrived | WorkerRestarted | WorkerFailed | WorkerNote | WatcherFailed | Resized
 
 
 def worker_event(message: dict) -> Event | None:
@@ -95,6 +103,8 @@ def worker_event(message: dict) -> Event | None:
     kind = message.get("type")
     if kind == "result":
         return VerdictArrived(str(message["id"]), CheckResult.from_json(message["result"]))
+    if kind == "detail":
+        return DetailArrived(str(message["id"]), message.get("simplest"))
     if kind == "worker_restarted":
         return WorkerRestarted()
     if kind == "worker_failed":
@@ -146,6 +156,7 @@ class _Shown:
     """What the loop shows about the exercise on screen."""
 
     result: CheckResult | None = None
+    result_id: str | None = None  # the check whose verdict is shown (its details may follow)
     passed: logic.Recorded | None = None
     hint: logic.HintView | None = None
     banner: str = ""
@@ -209,6 +220,8 @@ class WatchLoop:
             self._on_key(event.key)
         elif isinstance(event, VerdictArrived):
             self._on_verdict(event.check_id, event.result)
+        elif isinstance(event, DetailArrived):
+            self._on_detail(event.check_id, event.simplest)
         elif isinstance(event, Resized):
             self._draw()
         elif isinstance(event, WatcherFailed):
@@ -266,7 +279,7 @@ class WatchLoop:
             self.shown.notes = [f"{icon} {name}: {result.status.label}", *self.shown.notes][:3]
             self._draw()
             return
-        self.shown.result = result
+        self.shown.result, self.shown.result_id = result, check_id
         self.shown.passed = recorded if result.passed else None
         if recorded.all_done and result.passed:
             self.ending = logic.ending(self.session)
@@ -274,6 +287,14 @@ class WatchLoop:
             self.shown.banner = f"✓ {exercise.name} passed! Next: {recorded.next_exercise.name}"
             self._go_to(recorded.next_exercise)
             return
+        self._draw()
+
+    def _on_detail(self, check_id: str, simplest: dict | None) -> None:
+        """The simplest failing case of the verdict on screen arrived (or none was found)."""
+        result = self.shown.result
+        if check_id != self.shown.result_id or result is None or not result.seeking_simplest:
+            return
+        self.shown.result = with_simplest(result, simplest)
         self._draw()
 
     def _disk_digest(self, exercise: Exercise) -> str | None:

@@ -11,14 +11,14 @@ the like cannot change what a comparison sees.
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 import numpy
 import torch
 
-from mlkata.checking.describe import describe, dtype_text, shape_text
+from mlkata.checking.describe import describe, dtype_text, shape_text, verb
 from mlkata.checking.failure import CheckFailed
+from mlkata.checking.tolerance import FLOOR, tolerance
 
 _abs = torch.abs
 _sub = torch.sub
@@ -53,13 +53,7 @@ _np_array = numpy.array
 _ndarray = numpy.ndarray
 _np_generic = numpy.generic
 
-# torch.testing's defaults, by dtype: (rtol, atol).
-DEFAULT_TOLERANCES = MappingProxyType({
-    torch.float16: (1e-3, 1e-5),
-    torch.bfloat16: (1.6e-2, 1e-5),
-    torch.float32: (1.3e-6, 1e-5),
-    torch.float64: (1e-7, 1e-7),
-})  # read-only: learner code cannot loosen it
+DEFAULT_TOLERANCES = FLOOR  # torch.testing's defaults; the policy never goes below them
 TABLE_HALF_WIDTH = 2
 
 
@@ -106,14 +100,17 @@ def expect_close(
     atol: float | None = None,
     check_dtype: bool = True,
     equal_nan: bool = False,
+    scale: float = 1.0,
+    condition: float = 1.0,
 ) -> None:
     """Fail with a teaching explanation unless `got` matches `expected`.
 
     Args:
         got: what the learner's code produced.
-        expected: the reference value (a tensor, or a Python number).
+        expected: the reference value (a tensor, an array, or a Python number).
         what: how the message names the value ("the output", "running_var").
-        rtol, atol: tolerances; by default torch.testing's for the expected dtype.
+        rtol, atol: tolerances; by default the policy of `mlkata.checking.tolerance`
+            for the expected dtype, the inputs' `scale` and the operation's `condition`.
         check_dtype: whether the dtypes must match exactly.
         equal_nan: whether NaN in both places counts as equal.
     """
@@ -130,7 +127,7 @@ def expect_close(
     _compare_shapes(tuple(got.shape), tuple(expected.shape), what)
     if check_dtype and got.dtype != expected.dtype:
         raise CheckFailed(
-            f"{what} has dtype {dtype_text(got.dtype)}; expected {dtype_text(expected.dtype)}",
+            f"{verb(what, 'has', 'have')} dtype {dtype_text(got.dtype)}; expected {dtype_text(expected.dtype)}",
             (_dtype_advice(got.dtype, expected.dtype),),
         )
     if _numel(expected) == 0:
@@ -138,9 +135,9 @@ def expect_close(
     if not (_is_floating(expected) or _is_complex(expected)) and not _is_floating(got):
         _compare_exact(got, expected, what)
         return
-    default_rtol, default_atol = DEFAULT_TOLERANCES.get(expected.dtype, (1.3e-6, 1e-5))
-    rtol = default_rtol if rtol is None else rtol
-    atol = default_atol if atol is None else atol
+    policy_rtol, policy_atol = tolerance(expected.dtype if _is_floating(expected) else got.dtype, scale, condition)
+    rtol = policy_rtol if rtol is None else rtol
+    atol = policy_atol if atol is None else atol
     _compare_values(got, expected, what, rtol, atol, equal_nan)
 
 
@@ -160,7 +157,7 @@ def _numpy_as_tensors(got: Any, expected: Any, what: str) -> tuple[torch.Tensor,
         hint = "Did you forget a `return`?" if got is None else "Return a NumPy array (np.ndarray)."
         raise CheckFailed(f"{what} should be a NumPy array, got {type(got).__name__} ({describe(got)})", (hint,))
     if got.dtype == object or expected.dtype == object:
-        raise CheckFailed(f"{what} is an array of Python objects ({describe(got)}); expected numbers", ("Keep numeric dtypes.",))
+        raise CheckFailed(f"{verb(what, 'is', 'are')} an array of Python objects ({describe(got)}); expected numbers", ("Keep numeric dtypes.",))
     return _from_numpy(_np_array(got)), _from_numpy(_np_array(expected))
 
 
@@ -182,7 +179,7 @@ def _compare_shapes(got: tuple[int, ...], expected: tuple[int, ...], what: str) 
         return
     if len(got) != len(expected):
         raise CheckFailed(
-            f"{what} has shape {shape_text(got)}; expected {shape_text(expected)}",
+            f"{verb(what, 'has', 'have')} shape {shape_text(got)}; expected {shape_text(expected)}",
             (
                 f"expected {len(expected)} dimensions, got {len(got)}",
             ),
@@ -192,7 +189,7 @@ def _compare_shapes(got: tuple[int, ...], expected: tuple[int, ...], what: str) 
         f"dimension {i} is {got[i]}, expected {expected[i]}" for i in differing
     )
     raise CheckFailed(
-        f"{what} has shape {shape_text(got)}; expected {shape_text(expected)}",
+        f"{verb(what, 'has', 'have')} shape {shape_text(got)}; expected {shape_text(expected)}",
         (dims,),
     )
 
@@ -220,7 +217,7 @@ def _compare_exact(got: torch.Tensor, expected: torch.Tensor, what: str) -> None
     first = int(_item(_argmax(_to(_reshape(wrong, (-1,)), torch.int8))))
     shape = tuple(expected.shape)
     raise CheckFailed(
-        f"{what} has {count} wrong {'entry' if count == 1 else 'entries'} of {_numel(expected)}",
+        f"{verb(what, 'has', 'have')} {count} wrong {'entry' if count == 1 else 'entries'} of {_numel(expected)}",
         (f"first at {_index_text(first, shape)}",),
         _window_table(got, expected, first, shape),
     )
@@ -252,7 +249,7 @@ def _compare_values(
     max_abs = float(_item(diff[worst]))
     max_rel = float(_item(rel[worst_rel]))
     raise CheckFailed(
-        f"{what} differs from the expected values in {count} of {_numel(expected)} entries",
+        f"{verb(what, 'differs', 'differ')} from the expected values in {count} of {_numel(expected)} {'entry' if _numel(expected) == 1 else 'entries'}",
         (
             f"largest absolute error {max_abs:.3g} at {_index_text(worst, shape)}; "
             f"largest relative error {max_rel:.3g} at {_index_text(worst_rel, shape)}",
@@ -294,7 +291,7 @@ def _compare_non_finite(
         else "Expected an infinity here (for example a -inf logit gives an infinite loss)."
     )
     raise CheckFailed(
-        f"{what} has {kind} at {_index_text(first, shape)} where {_fmt(exp_value)} was expected"
+        f"{verb(what, 'has', 'have')} {kind} at {_index_text(first, shape)} where {_fmt(exp_value)} was expected"
         + (f" ({count} such entries)" if count > 1 else ""),
         (advice,),
         _window_table(got, expected, first, shape),

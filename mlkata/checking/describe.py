@@ -12,6 +12,23 @@ _stride = torch.Tensor.stride
 _numel = torch.Tensor.numel
 
 
+def verb(subject: str, singular: str, plural: str) -> str:
+    """`subject` followed by the verb that agrees with it: "the losses differ", "x differs".
+
+    A label is plural when its last word is a plural noun (`the rays`, `the weights`);
+    a call (`conv1d(x, w)`) or a name (`running_mean`, `the bias`) is singular.
+    """
+    words = subject.rstrip().split()
+    # The head noun comes before the first preposition: "c.grad after 2 calls", "the output in eval mode".
+    cut = next((i for i, word in enumerate(words) if i and word in _PREPOSITIONS), len(words))
+    head = words[cut - 1].lower() if cut else ""
+    plural_noun = head.endswith("s") and not head.endswith(("ss", "us", "is", "as")) and head.isalpha()
+    return f"{subject} {plural if plural_noun else singular}"
+
+
+_PREPOSITIONS = frozenset({"after", "at", "before", "for", "from", "in", "of", "on", "over", "when", "where", "with", "without"})
+
+
 def shape_text(shape: Any) -> str:
     return "(" + ", ".join(str(int(d)) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
@@ -40,12 +57,50 @@ def describe(value: Any, limit: int = 60) -> str:
         return text
     if isinstance(value, torch.nn.Module):
         return type(value).__name__
+    held = getattr(value, "__dict__", {}).get("array") if not isinstance(value, type) else None
+    if isinstance(held, numpy.ndarray):
+        # A tensor of a NumPy autograd (03_backprop's Tensor): its array, and whether it is tracked.
+        tracked = " requires_grad" if getattr(value, "requires_grad", False) is True else ""
+        return f"{type(value).__name__}({describe(held)}{tracked})"
     if isinstance(value, (list, tuple)) and any(isinstance(v, torch.Tensor) for v in value):
         inner = ", ".join(describe(v, limit) for v in value[:4])
         more = ", ..." if len(value) > 4 else ""
         return f"[{inner}{more}]" if isinstance(value, list) else f"({inner}{more})"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+MAX_ENTRIES_SHOWN = 64
+LINE_WIDTH = 72
+
+
+def value_text(value: Any) -> str:
+    """A value written out whole, as a learner would read it: `float32[1, 3] [[1, -2, 0.5]]`.
+
+    Tensors and arrays too large to read at a glance are described only.
+    """
+    if isinstance(value, (torch.Tensor, numpy.ndarray)):
+        head = describe(value)
+        size = value.numel() if isinstance(value, torch.Tensor) else value.size
+        if size > MAX_ENTRIES_SHOWN:
+            return f"{head} (too large to show whole)"
+        entries = value.detach().tolist() if isinstance(value, torch.Tensor) else value.tolist()
+        text = _nested(entries)
+        if len(text) > LINE_WIDTH and isinstance(entries, list) and entries and isinstance(entries[0], list):
+            text = "[\n" + ",\n".join("  " + _nested(row) for row in entries) + "\n]"
+        return f"{head} {text}"
+    if isinstance(value, (tuple, list)) and any(isinstance(v, (torch.Tensor, numpy.ndarray)) for v in value):
+        return "(" + ", ".join(value_text(v) for v in value) + ")"
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _nested(entries: Any) -> str:
+    if isinstance(entries, list):
+        return "[" + ", ".join(_nested(entry) for entry in entries) + "]"
+    if isinstance(entries, float):
+        return f"{entries:.4g}" if entries == entries and abs(entries) != float("inf") else str(entries)
+    return str(entries)
 
 
 def describe_call(name: str, args: tuple, kwargs: dict, parameters: list[str] | None) -> str:

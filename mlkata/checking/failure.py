@@ -34,6 +34,8 @@ class CheckFailed(Exception):
         where = [f"call: {line}" for line in current_calls()]
         self.details = tuple(where) + tuple(details)
         self.table = tuple(tuple(row) for row in table)
+        # Set by `expect_matches`: looks, until a deadline, for the simplest failing case.
+        self.simplest = None
 
 
 class NotWritten(Exception):
@@ -52,13 +54,21 @@ class NotWritten(Exception):
 def current_calls() -> list[str]:
     """The context lines a failure should mention, outermost first."""
     lines = list(_call_stack)
-    if _last_call[0] and _last_call[0] not in lines:
-        lines.append(_last_call[0])
+    call = _last_call[0]
+    # A call the innermost context already spells out (`rearrange_2() should be ...`) is not repeated.
+    if call and call not in lines and not (lines and lines[-1].startswith(call)):
+        lines.append(call)
     return lines
 
 
 def record_call(description: str) -> None:
     _last_call[0] = description
+
+
+def forget_calls() -> None:
+    """Start afresh: the next part of a check must not inherit this one's context lines."""
+    _call_stack.clear()
+    _last_call[0] = ""
 
 
 @contextlib.contextmanager

@@ -217,10 +217,19 @@ def _tensor_args(fn: Any, args: tuple, kwargs: dict) -> list[tuple[str, Any]]:
     names = _parameter_names(fn) or []
     found = []
     for index, value in enumerate(args):
-        if isinstance(value, _ARRAY_TYPES):
-            found.append((names[index] if index < len(names) else f"argument {index + 1}", value))
-    found.extend((key, value) for key, value in kwargs.items() if isinstance(value, _ARRAY_TYPES))
+        watched = _watched_array(value)
+        if watched is not None:
+            found.append((names[index] if index < len(names) else f"argument {index + 1}", watched))
+    found.extend((key, watched) for key, value in kwargs.items() if (watched := _watched_array(value)) is not None)
     return found
+
+
+def _watched_array(value: Any) -> Any:
+    """The tensor or array an argument is, or holds as `.array` (a NumPy autograd's Tensor)."""
+    if isinstance(value, _ARRAY_TYPES):
+        return value
+    held = vars(value).get("array") if hasattr(value, "__dict__") and not isinstance(value, type) else None
+    return held if isinstance(held, numpy.ndarray) else None
 
 
 def _copy_of(value: Any) -> Any:

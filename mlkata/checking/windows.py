@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 
 from mlkata.checking.compare import expect_shape
-from mlkata.checking.describe import shape_text
+from mlkata.checking.describe import shape_text, verb
 from mlkata.checking.failure import CheckFailed
 
 # Frames in these folders are not the learner's (the ban mode, the call tracker, torch).
@@ -65,7 +65,7 @@ def expect_window_shape(
                 continue
             lines.append(f"dimension {dim} (output {name}) is {got_shape[dim]}, expected {_formula(size, kernel, stride, padding)}")
         raise CheckFailed(
-            f"{what} has shape {shape_text(got_shape)}; expected {shape_text(expected_shape)}",
+            f"{verb(what, 'has', 'have')} shape {shape_text(got_shape)}; expected {shape_text(expected_shape)}",
             (*lines, "The first window starts at 0 and the last must fit inside the (padded) input."),
         )
     expect_shape(got, expected_shape, what)

@@ -202,8 +202,14 @@ class Snapshot:
             return
         for name, space in self._spaces.items():
             current = vars(space)
-            for attr, original in self._saved[name].items():
-                if current.get(attr, _MISSING) is not original:
+            saved = self._saved[name]
+            for attr, original in list(saved.items()):
+                now = current.get(attr, _MISSING)
+                if now is original:
+                    continue
+                if _torch_rebinds_its_own(original, now):
+                    saved[attr] = now  # torch finishing a lazy import (torch._dynamo wraps manual_seed)
+                else:
                     self._put_back(name, space, attr, original)
             known = self._closed.get(name)
             if known is not None and len(current) != len(known):
@@ -240,6 +246,21 @@ def take_before_fork() -> None:
     """Snapshot everything the worker has loaded, once; check processes adopt it."""
     global _taken_before_fork
     _taken_before_fork = Snapshot()
+
+
+def _torch_rebinds_its_own(original: Any, now: Any) -> bool:
+    """Whether a changed attribute is torch wrapping one of its own functions.
+
+    Importing `torch._dynamo` (which building any optimizer does) wraps `torch.manual_seed`
+    in a function of its own that keeps the original as `__wrapped__`; that is torch's
+    business, not the learner's. Anything else that changed is put back as ever.
+    """
+    module = getattr(now, "__module__", None) or ""
+    return (
+        now is not _MISSING
+        and getattr(now, "__wrapped__", None) is original
+        and (module == "torch" or module.startswith("torch."))
+    )
 
 
 def _shadows(space: Any, attr: str) -> bool:

@@ -18,6 +18,7 @@ import io
 import linecache
 import os
 import random
+import signal
 import sys
 import time
 import traceback
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlkata.protocol import CheckRequest, CheckResult, Status
+from mlkata.protocol import CheckRequest, CheckResult, SimplestCase, Status
 from mlkata.sandbox.imports import EarlierWork
 
 OUTPUT_LIMIT_CHARS = 8_000
@@ -72,12 +73,26 @@ class CappedOutput(io.TextIOBase):
         return "".join(self.parts)
 
 
-def run(request: CheckRequest) -> CheckResult:
+@dataclass(frozen=True)
+class Finished:
+    """A check's verdict, and what looks for its simplest failing case (run after the verdict
+    has been sent, until a deadline; None when there is nothing to look for)."""
+
+    result: CheckResult
+    follow_up: Callable[[], SimplestCase | None] | None = None
+
+
+# How long a check process may look for the simplest failing case after its verdict.
+SIMPLEST_CASE_BUDGET_S = 1.0
+ALARM_GRACE_S = 0.1
+
+
+def run(request: CheckRequest) -> Finished:
     """Run one check in this (disposable) process and return its verdict."""
     return prepare(request)(request)
 
 
-def prepare(template: CheckRequest) -> Callable[[CheckRequest], CheckResult]:
+def prepare(template: CheckRequest) -> Callable[[CheckRequest], Finished]:
     """Do everything that does not need the learner's source; return what runs the rest.
 
     Loading the check, installing the bans and the snapshot take a good part of a
@@ -95,7 +110,7 @@ def prepare(template: CheckRequest) -> Callable[[CheckRequest], CheckResult]:
     except BaseException as error:  # noqa: BLE001 - reported once the request arrives
         prepare_error = error
 
-    def finish(request: CheckRequest) -> CheckResult:
+    def finish(request: CheckRequest) -> Finished:
         started = time.perf_counter()
         output = CappedOutput()
         sys.stdout = sys.stderr = output
@@ -104,20 +119,73 @@ def prepare(template: CheckRequest) -> Callable[[CheckRequest], CheckResult]:
         try:
             if prepare_error is not None:
                 raise prepare_error
-            outcome.result = _run_check(request, outcome, restore)
+            outcome.result = _run_check(request, outcome, restore, explain)
         except BaseException as error:  # noqa: BLE001 - every escape becomes a verdict
             restore()  # the explanation uses torch and mlkata, which learner code may have replaced
             outcome.result = explain(outcome, error)
+            outcome.simplest_finder = _finder_of(error)
         restore()
         result = decide(outcome)
-        return _presentable(result).with_updates(
+        follow_up = None
+        found_by = outcome.simplest_finder
+        if found_by is not None and result.status is Status.FAILED and result.headline == outcome.result.headline:
+            remaining = request.timeout_s - (time.perf_counter() - started)
+            budget = min(SIMPLEST_CASE_BUDGET_S, remaining / 2)
+            follow_up = functools.partial(_look_for_simplest, found_by, outcome, restore, budget)
+        result = _presentable(result).with_updates(
             output=visible(output.text()),
             output_dropped=output.dropped,
             duration_ms=(time.perf_counter() - started) * 1000,
             source_digest=request.source_digest,
+            seeking_simplest=follow_up is not None,
         )
+        return Finished(result, follow_up)
 
     return finish
+
+
+def _finder_of(error: BaseException):
+    from mlkata.checking.failure import CheckFailed
+
+    return error.simplest if isinstance(error, CheckFailed) else None
+
+
+def _look_for_simplest(finder, outcome: "_Outcome", restore, budget_s: float) -> SimplestCase | None:
+    """Run after the verdict has gone: learner code runs again on smaller inputs.
+
+    Whatever goes wrong here costs only the simplest case, never the verdict; a banned
+    call made on the smaller inputs discards it.
+    """
+    from mlkata.checking.shrink import OutOfTime
+
+    violations = len(outcome.bans.violations) if outcome.bans is not None else 0
+
+    def out_of_time(_signum, _frame):
+        raise OutOfTime
+
+    # The deadline is checked between attempts; the alarm ends a slow one (learner code
+    # that loops on small inputs) a moment after it.
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, budget_s + ALARM_GRACE_S)
+    try:
+        found = finder(time.monotonic() + budget_s)
+    except BaseException:  # noqa: BLE001 - the verdict has been given already
+        found = None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    restore()
+    if outcome.bans is not None and len(outcome.bans.violations) > violations:
+        return None
+    if found is None:
+        return None
+    return SimplestCase(
+        call=_cut(visible(found.call), HEADLINE_LIMIT_CHARS),
+        inputs=tuple((_cut(visible(name), CELL_LIMIT_CHARS), _cut(visible(text), DETAIL_LIMIT_CHARS)) for name, text in found.inputs[:TABLE_LIMIT_ROWS]),
+        expected=_cut(visible(found.expected), DETAIL_LIMIT_CHARS),
+        got=_cut(visible(found.got), DETAIL_LIMIT_CHARS),
+        headline=_cut(visible(found.headline), HEADLINE_LIMIT_CHARS),
+    )
 
 
 # Control characters other than newline and tab, spelled out. Learner code controls
@@ -186,6 +254,9 @@ class _Outcome:
         self.check_module = None
         self.earlier = EarlierWork(request.earlier)
         self.banned_imports: list[tuple[str, int]] = []  # (module, line) the learner's file imported
+        # What looks for the simplest failing case of the failure the verdict reports.
+        self.simplest_finder = None
+        self.part_finders: dict = {}
 
     def verdict(self, status: Status, headline: str, details=(), table=(), trace="") -> CheckResult:
         return CheckResult(
@@ -444,11 +515,12 @@ def _prepare(request: CheckRequest, outcome: _Outcome):
     return Snapshot()
 
 
-def _run_check(request: CheckRequest, outcome: _Outcome, restore) -> CheckResult:
+def _run_check(request: CheckRequest, outcome: _Outcome, restore, explain) -> CheckResult:
     import numpy
     import torch
 
     from mlkata.checking.learner import Learner
+    from mlkata.checking.spec import parts_of
 
     outcome.earlier.update(request.earlier)
     _seed_everything(torch, numpy)
@@ -460,12 +532,48 @@ def _run_check(request: CheckRequest, outcome: _Outcome, restore) -> CheckResult
     check = getattr(outcome.check_module, "check", None)
     if check is not None:
         check(outcome.learner)
-    else:
-        from mlkata.checking.spec import parts_of
+        return outcome.verdict(Status.PASSED, f"{request.exercise} passed")
+    return _run_parts(parts_of(outcome.check_module), outcome, restore, explain)
 
-        for _name, check_part in parts_of(outcome.check_module):
+
+def _run_parts(parts, outcome: _Outcome, restore, explain) -> CheckResult:
+    """Every part of the check, even after one fails: the verdict says how many pass.
+
+    A part's failure, error or unwritten stub is that part's verdict; what ends the whole
+    check (a banned call, an exit, memory running out) ends it here too. The verdict is
+    the first part that fails, else the first not yet written, with every part's status.
+    """
+    from mlkata.checking.failure import forget_calls
+
+    verdicts: list[tuple[str, CheckResult]] = []
+    for name, check_part in parts:
+        outcome.learner.calls_completed = 0  # "not started" is judged part by part
+        forget_calls()
+        try:
             check_part(outcome.learner)
-    return outcome.verdict(Status.PASSED, f"{request.exercise} passed")
+            verdicts.append((name, outcome.verdict(Status.PASSED, f"{name} passes")))
+        except MemoryError:
+            raise
+        except Exception as error:  # noqa: BLE001 - this part's verdict; the next part runs
+            restore()
+            verdicts.append((name, explain(outcome, error)))
+            outcome.part_finders[name] = _finder_of(error)
+    statuses = tuple((name, verdict.status.value) for name, verdict in verdicts)
+    passed = sum(verdict.passed for _, verdict in verdicts)
+    if passed == len(verdicts):
+        return outcome.verdict(Status.PASSED, f"{outcome.request.exercise} passed").with_updates(parts=statuses)
+    if all(verdict.status is Status.NOT_STARTED for _, verdict in verdicts):
+        return verdicts[0][1].with_updates(parts=statuses)
+    failing = [(name, v) for name, v in verdicts if v.status not in (Status.PASSED, Status.NOT_STARTED)]
+    name, verdict = failing[0] if failing else next((n, v) for n, v in verdicts if v.status is Status.NOT_STARTED)
+    if verdict.status is Status.NOT_STARTED:
+        verdict = outcome.verdict(
+            Status.FAILED,
+            f"`{name}` is not written yet",
+            ("Write it next: the parts before it already run.",) if passed else (),
+        )
+    outcome.simplest_finder = outcome.part_finders.get(name)
+    return verdict.with_updates(parts=statuses)
 
 
 def _seed_everything(torch, numpy) -> None:

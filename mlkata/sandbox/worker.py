@@ -36,9 +36,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlkata.protocol import CheckRequest, CheckResult, SimplestCase, Status
 from mlkata.sandbox import process_tree
-from mlkata.protocol import CheckRequest
-from mlkata.protocol import CheckResult, Status
 
 RESULT_READ_CHUNK = 1 << 16
 # Without a pidfd, how often to look whether a check whose pipe closed has exited.
@@ -64,6 +63,9 @@ class RunningCheck:
     started: float
     buffer: bytearray = field(default_factory=bytearray)
     pipe_closed: bool = False
+    # A failure's verdict goes to the UI as soon as its line is complete, while the check
+    # process looks for the simplest failing case; only that case is left for the end.
+    verdict_sent: bool = False
     exit_status: int | None = None  # set once the process has been reaped
     scratch: str | None = None  # the check's own working folder, removed after it
 
@@ -145,8 +147,14 @@ def warm_up_steps() -> list:
         with BanMode(BanList(["torch.eye"], learner_file="<warm-up>")):
             torch.eye(2)
 
+    def optimizers():
+        import torch._dynamo  # noqa: F401 - torch.optim imports it on first use, slowly
+
+        torch.optim.Adam([torch.nn.Parameter(torch.ones(2))]).step()
+
     return [
         compile_checks,
+        optimizers,
         lambda: torch.testing.assert_close(x, x.clone()),
         lambda: (F.conv2d(x, w, stride=2, padding=1), F.conv1d(x[:, :, 0], w[:, :, 0])),
         lambda: (F.max_pool2d(x, 2), F.batch_norm(x, torch.zeros(3), torch.ones(3), training=True)),
@@ -290,11 +298,18 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _report(result: CheckResult, write_fd: int) -> int:
-    """Send the verdict to the worker; the exit code says it was sent."""
-    payload = json.dumps(result.to_json()).encode()
+def _report(finished, write_fd: int) -> int:
+    """Send the verdict to the worker, then the simplest failing case if one is sought.
+
+    One JSON line each: the worker passes a failure's verdict on as soon as its line is
+    complete, while this process goes on looking. The exit code says both were sent.
+    """
     with os.fdopen(write_fd, "wb") as out:
-        out.write(payload)
+        out.write(json.dumps(finished.result.to_json()).encode() + b"\n")
+        out.flush()
+        if finished.follow_up is not None:
+            simplest = finished.follow_up()
+            out.write(json.dumps({"simplest": simplest.to_json() if simplest is not None else None}).encode() + b"\n")
     return 0
 
 
@@ -396,6 +411,41 @@ def _become_check_process(memory_limit: int, worker_pid: int, scratch: str) -> N
     sys.dont_write_bytecode = True
 
 
+def _parse_verdict(buffer: bytearray) -> CheckResult | None:
+    """The verdict on the first line of what the check process wrote, once that line is whole."""
+    line, newline, _ = bytes(buffer).partition(b"\n")
+    if not newline:
+        return None
+    try:
+        return CheckResult.from_json(json.loads(line.decode()))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _well_formed(buffer: bytearray, result: CheckResult) -> bool:
+    """Exactly what one check process writes: its verdict, and its simplest case if it sought one."""
+    lines = bytes(buffer).split(b"\n")
+    if lines[-1] != b"":
+        return False
+    if len(lines) == 2:
+        return True
+    return len(lines) == 3 and result.seeking_simplest and lines[1].startswith(b'{"simplest"')
+
+
+def _parse_simplest(buffer: bytearray) -> dict | None:
+    """The simplest failing case on the second line, as JSON, if it arrived whole."""
+    lines = bytes(buffer).split(b"\n")
+    if len(lines) < 3:
+        return None
+    try:
+        simplest = json.loads(lines[1].decode())["simplest"]
+        if simplest is not None:
+            SimplestCase.from_json(simplest)  # only a well-formed case goes on
+        return simplest
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def kill_group(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -435,11 +485,10 @@ def finish_check(check: RunningCheck, timed_out: bool) -> CheckResult:
             "Look for a loop that never ends, or work far larger than the inputs need.",
         )
     if check.buffer:
-        try:
-            result = CheckResult.from_json(json.loads(check.buffer.decode()))
+        result = _parse_verdict(check.buffer)
+        if result is not None and _well_formed(check.buffer, result):
             return result.with_updates(duration_ms=elapsed_ms)
-        except (ValueError, KeyError, TypeError):
-            pass  # a torn result is no result: never a pass
+        # a torn result, or more than one process's, is no result: never a pass
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
             return verdict(
                 Status.ERROR,
@@ -575,6 +624,7 @@ class Worker:
 
     def _on_check_event(self, check: RunningCheck, exited: bool) -> None:
         self._drain(check)
+        self._send_failure_early(check)
         if exited or check.has_exited():
             self._complete(check, timed_out=False)
         # Otherwise the pipe closed but the process lives on (learner code closed it, or
@@ -614,12 +664,37 @@ class Worker:
             elif now >= check.deadline:
                 self._complete(check, timed_out=True)
 
+    def _send_failure_early(self, check: RunningCheck) -> None:
+        """A failure whose simplest case is being sought is shown now, not when that ends.
+
+        Only a failure: a pass is reported once its process has exited, never before.
+        """
+        if check.verdict_sent:
+            return
+        result = _parse_verdict(check.buffer)
+        if result is not None and result.seeking_simplest and result.status is not Status.PASSED:
+            elapsed_ms = (time.monotonic() - check.started) * 1000
+            self.reply({"type": "result", "id": check.id, "result": result.with_updates(duration_ms=elapsed_ms).to_json()})
+            check.verdict_sent = True
+
     def _complete(self, check: RunningCheck, timed_out: bool) -> None:
         self._unregister(check)
-        result = finish_check(check, timed_out)
+        if check.verdict_sent:
+            if timed_out:
+                kill_group(check.pid)
+            if check.exit_status is None:
+                _, check.exit_status = os.waitpid(check.pid, 0)
+            kill_group(check.pid)
+            result = None
+        else:
+            result = finish_check(check, timed_out)
         self._close(check)
         self._end_strays()
-        self.reply({"type": "result", "id": check.id, "result": result.to_json()})
+        if result is not None:
+            self.reply({"type": "result", "id": check.id, "result": result.to_json()})
+        if check.verdict_sent or (result is not None and result.seeking_simplest):
+            simplest = None if timed_out else _parse_simplest(check.buffer)
+            self.reply({"type": "detail", "id": check.id, "simplest": simplest})
 
     def _end_strays(self) -> None:
         """End what finished checks left behind, sparing what running checks started."""
