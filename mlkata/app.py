@@ -18,7 +18,7 @@ from mlkata import state, workspace as workspace_mod
 
 from mlkata.curriculum import Curriculum, Exercise, load_curriculum
 from mlkata.errors import MlkataError
-from mlkata.protocol import CheckResult
+from mlkata.protocol import CheckResult, Status
 from mlkata.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -342,6 +342,7 @@ def verify(session: Session, on_result=None) -> list[tuple[Exercise, CheckResult
         log_path=session.workspace.worker_log,
         on_result=on_result,
     )
+    results = [_stub_not_started(session, exercise, result) for exercise, result in zip(exercises, results)]
     for exercise, result in zip(exercises, results):
         session.progress.last_status[exercise.name] = result.status.value
         remember_parts(session.progress, exercise, result)
@@ -351,6 +352,18 @@ def verify(session: Session, on_result=None) -> list[tuple[Exercise, CheckResult
             workspace_mod.write_solution(session.workspace, exercise)
     session.save()
     return list(zip(exercises, results))
+
+
+def _stub_not_started(session: Session, exercise: Exercise, result: CheckResult) -> CheckResult:
+    """A file still exactly its stub is not started, whatever stopped its check (an earlier
+    exercise it builds on that is not written yet, say): verify counts it so."""
+    if result.passed or result.status is Status.NOT_STARTED:
+        return result
+    try:
+        untouched = session.workspace.file_for(exercise).read_bytes() == exercise.stub_path.read_bytes()
+    except OSError:
+        return result
+    return result.with_updates(status=Status.NOT_STARTED) if untouched else result
 
 
 def reset_exercise(session: Session, name: str | None) -> tuple[Exercise, Path | None]:
