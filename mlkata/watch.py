@@ -566,12 +566,12 @@ class WatchLoop:
         """
         try:
             files = [self.session.workspace.file_for(e) for e in self.session.curriculum.exercises]
-            seen = {file: _look(file, content=False) for file in files}
+            seen = {file: _look(file) for file in files}
             shown_content: dict[Path, bytes | None] = {}
             while not self.stop.wait(POLL_DELAY_MS / 1000):
                 shown = self.session.workspace.file_for(self.exercise) if self.exercise is not None else None
                 for file in files:
-                    now = _look(file, content=False)
+                    now = _look(file)
                     changed = now != seen[file]
                     seen[file] = now
                     if file == shown:
@@ -607,7 +607,7 @@ class WatchLoop:
                 self.events.put(KeyPressed(key))
 
 
-def _look(file: Path, content: bool) -> tuple | None:
+def _look(file: Path) -> tuple | None:
     try:
         info = file.stat()
     except OSError:

@@ -3,13 +3,14 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from mlkata.curriculum import load_curriculum
-import subprocess
-import sys
-
 from mlkata.mistakes import load_mistakes
 from tests.cli_helpers import CURRICULUM, SUBPROCESS_TIMEOUT_S, a_wrong_solution, invoke, mlkata, solve, state_of
 
@@ -392,3 +393,41 @@ def test_failure_text_reads_once_and_plainly(workspace, name, mistake):
     calls = [line for line in result.stdout.splitlines() if line.strip().startswith("in ")]
     heads = [line.split("(")[0] for line in calls]
     assert len(heads) == len(set(heads)) or "called with" in result.stdout, calls
+
+
+def test_run_shows_a_spinner_with_the_elapsed_time_and_the_limit(workspace):
+    from benchmarks.ptydriver import Terminal
+    from benchmarks.ptydriver import mlkata as mlkata_command
+
+    (workspace / FIRST.relative_path).write_text("import time\ntime.sleep(1.5)\n" + a_wrong_solution(FIRST.name).source)
+    with Terminal(mlkata_command("run"), workspace, rows=30, columns=100) as terminal:
+        terminal.expect(rf"checking {FIRST.name}… \d+\.\d s \(time limit {FIRST.timeout_s:g} s\)")
+        terminal.expect("FAILED")
+        assert terminal.wait_exit() == 1
+
+
+def test_a_second_set_up_is_quick_and_says_nothing_to_do():
+    repository = Path(__file__).resolve().parent.parent
+    started = time.monotonic()
+    done = subprocess.run(["bash", str(repository / "scripts" / "setup.sh"), "test"], capture_output=True, text=True,
+                          timeout=600, env=dict(os.environ, PYTHON=sys.executable))
+    assert done.returncode == 0, done.stderr
+    if "Setting up" not in done.stderr:  # already set up, as the test run itself is
+        assert time.monotonic() - started < 5
+
+
+def test_quitting_watch_says_the_exact_command_to_come_back(workspace):
+    from benchmarks.ptydriver import watch
+
+    with watch(workspace, rows=30, columns=120, env={"MLKATA_COME_BACK": "bash /opt/mlkata/scripts/start.sh"}) as terminal:
+        terminal.expect("NOT STARTED")
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
+        terminal.expect("Come back with: bash /opt/mlkata/scripts/start.sh")
+    with watch(workspace, rows=30, columns=120) as terminal:
+        terminal.expect("NOT STARTED")
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
+        match = terminal.expect(r"Come back with: (\S.*)")
+        command = match.group(1).strip()
+        assert command.endswith("mlkata") or command.endswith("-m mlkata"), command

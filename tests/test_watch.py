@@ -282,36 +282,41 @@ def test_manual_run_checks_only_when_asked(workspace):
 # ---- --poll: every save gets a verdict for the content now on disk -------------------------
 
 
-def test_poll_mode_checks_every_save_made_right_after_a_verdict(workspace):
-    file = workspace / FIRST.relative_path
+@pytest.fixture
+def polling(workspace):
     with start_watch(workspace, "--poll", rows=50, columns=120) as terminal:
         terminal.expect("NOT STARTED")
-        for k in range(10):
-            file.write_text(marked(FIRST, f"poll-save-{k}"))
-            assert terminal.wait_until(lambda t: f"poll-save-{k}" in t.screen() and "checking" not in t.screen(), 15), (
-                f"save {k} got no verdict", terminal.screen())
+        yield terminal
 
 
-def test_poll_mode_shows_the_last_of_quick_saves(workspace):
+def verdict_for(token: str):
+    """The screen shows a verdict (not "checking…") for the content that prints `token`."""
+    return lambda t: token in t.screen() and "checking" not in t.screen()
+
+
+def test_poll_mode_checks_every_save_made_right_after_a_verdict(polling, workspace):
     file = workspace / FIRST.relative_path
-    with start_watch(workspace, "--poll", rows=50, columns=120) as terminal:
-        terminal.expect("NOT STARTED")
-        for k in range(3):
-            file.write_text(marked(FIRST, f"burst-{k}"))
-            time.sleep(0.3)
-        assert terminal.wait_until(lambda t: "burst-2" in t.screen() and "checking" not in t.screen(), 15), terminal.screen()
-        terminal.settle(1.5)
-        assert "burst-2" in terminal.screen()
+    for k in range(10):
+        file.write_text(marked(FIRST, f"poll-save-{k}"))
+        assert polling.wait_until(verdict_for(f"poll-save-{k}"), 15), (f"save {k} got no verdict", polling.screen())
 
 
-def test_poll_mode_sees_a_save_that_keeps_size_and_timestamp(workspace):
+def test_poll_mode_shows_the_last_of_quick_saves(polling, workspace):
+    file = workspace / FIRST.relative_path
+    for k in range(3):
+        file.write_text(marked(FIRST, f"burst-{k}"))
+        time.sleep(0.3)
+    assert polling.wait_until(verdict_for("burst-2"), 15), polling.screen()
+    polling.settle(1.5)
+    assert "burst-2" in polling.screen()
+
+
+def test_poll_mode_sees_a_save_that_keeps_size_and_timestamp(polling, workspace):
     """Coarse timestamps (network and container mounts): same size, same mtime, new content."""
     file = workspace / FIRST.relative_path
-    with start_watch(workspace, "--poll", rows=50, columns=120) as terminal:
-        terminal.expect("NOT STARTED")
-        file.write_text(marked(FIRST, "stamp-AAAA"))
-        assert terminal.wait_until(lambda t: "stamp-AAAA" in t.screen() and "checking" not in t.screen(), 15)
-        before = file.stat()
-        file.write_text(marked(FIRST, "stamp-BBBB"))
-        os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
-        assert terminal.wait_until(lambda t: "stamp-BBBB" in t.screen() and "checking" not in t.screen(), 15), terminal.screen()
+    file.write_text(marked(FIRST, "stamp-AAAA"))
+    assert polling.wait_until(verdict_for("stamp-AAAA"), 15)
+    before = file.stat()
+    file.write_text(marked(FIRST, "stamp-BBBB"))
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert polling.wait_until(verdict_for("stamp-BBBB"), 15), polling.screen()
