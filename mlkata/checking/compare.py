@@ -114,7 +114,8 @@ def expect_close(
         check_dtype: whether the dtypes must match exactly.
         equal_nan: whether NaN in both places counts as equal.
     """
-    if isinstance(expected, _ndarray):
+    arrays = isinstance(expected, _ndarray)
+    if arrays:
         got, expected = _numpy_as_tensors(got, expected, what)
     elif not isinstance(expected, torch.Tensor):
         expected = _as_tensor(expected)
@@ -128,7 +129,7 @@ def expect_close(
     if check_dtype and got.dtype != expected.dtype:
         raise CheckFailed(
             f"{verb(what, 'has', 'have')} dtype {dtype_text(got.dtype)}; expected {dtype_text(expected.dtype)}",
-            (_dtype_advice(got.dtype, expected.dtype),),
+            (_dtype_advice(got.dtype, expected.dtype, arrays),),
         )
     if _numel(expected) == 0:
         return
@@ -194,12 +195,16 @@ def _compare_shapes(got: tuple[int, ...], expected: tuple[int, ...], what: str) 
     )
 
 
-def _dtype_advice(got: torch.dtype, expected: torch.dtype) -> str:
-    if got == torch.float64 and expected == torch.float32:
-        return "A float64 tensor often comes from torch.tensor on Python floats or numpy; keep the input's dtype."
+def _dtype_advice(got: torch.dtype, expected: torch.dtype, arrays: bool = False) -> str:
     if got.is_floating_point and not expected.is_floating_point:
         return "The result should hold whole numbers or booleans; avoid divisions and float factories."
-    return "Create new tensors with the input's dtype (for example x.new_zeros or dtype=x.dtype)."
+    if arrays:
+        if got == torch.float64 and expected == torch.float32:
+            return "NumPy turns float32 into float64 when it meets a Python float array or np.float64; keep the input's dtype (x.dtype)."
+        return "Create new arrays with the input's dtype (np.zeros_like(x), or dtype=x.dtype)."
+    if got == torch.float64 and expected == torch.float32:
+        return "A float64 tensor often comes from torch.tensor on Python floats or numpy; keep the input's dtype."
+    return "Create new tensors with the input's dtype (for example x.new_zeros or dtype=x.dtype), or convert with .to(x.dtype)."
 
 
 def _index_text(flat_index: int, shape: tuple[int, ...]) -> str:

@@ -74,7 +74,7 @@ class Learner:
         return None
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        if name.startswith("__"):  # protocols (copy, pickle) ask for dunders; `_sum` is MLAB's name
             raise AttributeError(name)
         try:
             value = getattr(self._module, name)
