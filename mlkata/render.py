@@ -373,7 +373,7 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 def checking_line(name: str, elapsed_s: float, limit_s: float) -> Text:
     frame = SPINNER[int(elapsed_s * 10) % len(SPINNER)]
-    return Text(f"{frame} checking {name}… {elapsed_s:.1f} s (time limit {limit_s:g} s)", style="dim")
+    return Text(f"{frame} checking… {name} · {elapsed_s:.1f} s (time limit {limit_s:g} s)", style="dim")
 
 
 @contextlib.contextmanager

@@ -127,7 +127,7 @@ def init(target: Path, curriculum: Curriculum) -> Workspace:
             )
         created = _first_missing(target)
     except OSError as error:
-        raise MlkataError(f"Cannot create a workspace in {target}: {error.strerror or error}; nothing was created.") from None
+        raise MlkataError(f"Cannot create a workspace in {target}: {error.strerror or error}; nothing was changed.") from None
     workspace = Workspace(target)
     try:
         workspace.meta.mkdir(parents=True)
@@ -142,21 +142,21 @@ def init(target: Path, curriculum: Curriculum) -> Workspace:
         state.save(workspace.state_path, state.Progress(current=first, known=known))
     except OSError as error:
         _remove_created(target, created)
-        raise MlkataError(f"Cannot create a workspace in {target}: {error.strerror or error}; nothing was created.") from None
+        raise MlkataError(f"Cannot create a workspace in {target}: {error.strerror or error}; nothing was changed.") from None
     return workspace
 
 
 def _refuse_unusable(target: Path) -> None:
     """One clear line for a path that can never be a workspace folder."""
     if any(len(part.encode()) > 255 for part in target.parts):
-        raise MlkataError(f"Cannot create a workspace in {target}: a folder name is too long; nothing was created.")
+        raise MlkataError(f"Cannot create a workspace in {target}: a folder name is too long; nothing was changed.")
     for folder in reversed((target, *target.parents)):
         if folder.exists() and not folder.is_dir():
-            raise MlkataError(f"Cannot create a workspace in {target}: {folder} is a file, not a folder; nothing was created.")
+            raise MlkataError(f"Cannot create a workspace in {target}: {folder} is a file, not a folder; nothing was changed.")
         if not folder.exists():
             parent = folder.parent
             if not os.access(parent, os.W_OK | os.X_OK):
-                raise MlkataError(f"Cannot create a workspace in {target}: {parent} is not writable; nothing was created.")
+                raise MlkataError(f"Cannot create a workspace in {target}: {parent} is not writable; nothing was changed.")
             break
 
 

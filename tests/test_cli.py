@@ -401,7 +401,7 @@ def test_run_shows_a_spinner_with_the_elapsed_time_and_the_limit(workspace):
 
     (workspace / FIRST.relative_path).write_text("import time\ntime.sleep(1.5)\n" + a_wrong_solution(FIRST.name).source)
     with Terminal(mlkata_command("run"), workspace, rows=30, columns=100) as terminal:
-        terminal.expect(rf"checking {FIRST.name}… \d+\.\d s \(time limit {FIRST.timeout_s:g} s\)")
+        terminal.expect(rf"checking… {FIRST.name} · \d+\.\d s \(time limit {FIRST.timeout_s:g} s\)")
         terminal.expect("FAILED")
         assert terminal.wait_exit() == 1
 

@@ -11,7 +11,7 @@ CHECKS = Path(__file__).resolve().parents[1] / "checks" / "06_gpt2"
 
 
 def load_check(name: str):
-    spec = importlib.util.spec_from_file_location(f"test_check_{name}", CHECKS / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"test_check_{name}", CHECKS / name / "check.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -228,8 +228,8 @@ def test_bare_mlkata_in_a_workspace_opens_watch(workspace):
 def test_the_spinner_shows_the_elapsed_time_and_the_limit(watch, workspace):
     watch.expect("NOT STARTED")
     write(workspace, FIRST, "import time\ntime.sleep(1.5)\n" + a_wrong_solution(FIRST.name).source)
-    match = watch.expect(rf"checking {FIRST.name}… (\d+\.\d) s \(time limit (\d+) s\)")
-    later = watch.expect(rf"checking {FIRST.name}… (\d+\.\d) s")
+    match = watch.expect(rf"checking… {FIRST.name} · (\d+\.\d) s \(time limit (\d+) s\)")
+    later = watch.expect(rf"checking… {FIRST.name} · (\d+\.\d) s")
     assert float(later.group(1)) > float(match.group(1))
     assert match.group(2) == f"{FIRST.timeout_s:g}"
     watch.expect("FAILED")
