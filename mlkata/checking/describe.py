@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy
@@ -62,12 +63,36 @@ def describe(value: Any, limit: int = 60) -> str:
         # A tensor of a NumPy autograd (03_backprop's Tensor): its array, and whether it is tracked.
         tracked = " requires_grad" if getattr(value, "requires_grad", False) is True else ""
         return f"{type(value).__name__}({describe(held)}{tracked})"
-    if isinstance(value, (list, tuple)) and any(isinstance(v, torch.Tensor) for v in value):
-        inner = ", ".join(describe(v, limit) for v in value[:4])
-        more = ", ..." if len(value) > 4 else ""
-        return f"[{inner}{more}]" if isinstance(value, list) else f"({inner}{more})"
-    text = repr(value)
+    if isinstance(value, _PLAIN) or (
+        type(value) in (list, tuple, set, frozenset) and len(value) <= 100 and all(isinstance(v, _PLAIN) for v in value)
+    ):
+        text = repr(value)  # a number, a string, a short list of numbers: as written
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)[:ITEMS_SHOWN] if not isinstance(value, (set, frozenset)) else sorted(value, key=repr)[:ITEMS_SHOWN]
+        inner = ", ".join(describe(v, limit) for v in items) + (", ..." if len(value) > ITEMS_SHOWN else "")
+        if isinstance(value, list):
+            text = f"[{inner}]"
+        elif isinstance(value, tuple):
+            text = f"({inner}{',' if len(value) == 1 else ''})"
+        else:
+            text = f"{{{inner}}}" if value else f"{type(value).__name__}()"
+    elif isinstance(value, dict):
+        pairs = [f"{describe(k, limit)}: {describe(v, limit)}" for k, v in list(value.items())[:ITEMS_SHOWN]]
+        text = "{" + ", ".join(pairs) + (", ..." if len(value) > ITEMS_SHOWN else "") + "}"
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [f"{f.name}={describe(getattr(value, f.name, None), limit)}" for f in dataclasses.fields(value)[:ITEMS_SHOWN]]
+        text = f"{type(value).__name__}({', '.join(fields)}{', ...' if len(dataclasses.fields(value)) > ITEMS_SHOWN else ''})"
+    elif callable(value):
+        text = getattr(value, "__qualname__", None) or type(value).__name__
+    else:
+        # Another object: its own repr may be huge (tensors inside) or learner code that
+        # raises, so it is named by its type.
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+ITEMS_SHOWN = 4
+_PLAIN = (int, float, complex, str, bytes, bool, type(None), slice, range, torch.dtype, torch.device, torch.Size, numpy.generic)
 
 
 MAX_ENTRIES_SHOWN = 64

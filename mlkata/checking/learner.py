@@ -107,21 +107,27 @@ class Learner:
         line = _first_line(fn) if _defined_in(fn, self._filename) else None
         return f"{self._display_path}:{line}" if line else ""
 
-    def call(self, fn: Any, *args: Any, name: str | None = None, **kwargs: Any) -> Any:
-        """Call any learner callable (a module's forward, a bound method) with tracking."""
+    def call(self, fn: Any, *args: Any, name: str | None = None, inputs_may_change: bool = False, **kwargs: Any) -> Any:
+        """Call any learner callable (a module's forward, a bound method) with tracking.
+
+        `inputs_may_change=True` is for a function whose job is to change its arguments
+        (an optimisation loop moving the point it is given): the in-place guard is off.
+        """
         label = name or getattr(fn, "__qualname__", None) or type(fn).__name__
-        return Tracked(fn, label, self)(*args, **kwargs)
+        return Tracked(fn, label, self, inputs_may_change)(*args, **kwargs)
 
 
 class Tracked:
-    def __init__(self, fn: Any, name: str, learner: Learner) -> None:
+    def __init__(self, fn: Any, name: str, learner: Learner, inputs_may_change: bool = False) -> None:
         self._fn = fn
         self._name = name
         self._learner = learner
+        self._inputs_may_change = inputs_may_change
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         record_call(describe_call(self._name, args, kwargs, _parameter_names(self._fn)))
-        inputs = [(label, value, _copy_of(value)) for label, value in _tensor_args(self._fn, args, kwargs)]
+        watched = [] if self._inputs_may_change else _tensor_args(self._fn, args, kwargs)
+        inputs = [(label, value, _copy_of(value)) for label, value in watched]
         try:
             result = self._fn(*args, **kwargs)
         except NotImplementedError as error:
@@ -199,10 +205,25 @@ def innermost_qualname(error: BaseException, filename: str) -> str | None:
 def _parameter_names(fn: Any) -> list[str] | None:
     if isinstance(fn, torch.nn.Module):
         fn = fn.forward  # a module instance's own signature is (*args, **kwargs)
+    key = getattr(fn, "__func__", fn)  # bound methods are new objects on every access
     try:
-        return [p for p in inspect.signature(fn).parameters]
+        return _names_of[key]
+    except (KeyError, TypeError):
+        pass
+    try:
+        names = [p for p in inspect.signature(fn).parameters]
     except (TypeError, ValueError):
-        return None
+        names = None
+    try:
+        _names_of[key] = names
+    except TypeError:
+        pass  # an unhashable callable: not remembered
+    return names
+
+
+# Parameter names by function: inspect.signature takes milliseconds, and checks call the
+# same learner functions many times. A check process is disposable, so nothing goes stale.
+_names_of: dict[Any, list[str] | None] = {}
 
 
 def _signature(fn: Any) -> str:

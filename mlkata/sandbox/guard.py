@@ -140,6 +140,8 @@ class Snapshot:
         self._global_state = GlobalState.capture()
         self.tampered: set[str] = set()
         self._fingerprint = self._take_fingerprint()
+        # Each namespace's values as the fingerprint holds them, for check processes to adopt.
+        self._values_of = dict(zip(self._spaces, self._fingerprint[0]))
 
     def _take(self, name: str, space: Any, owned: bool) -> None:
         self._saved[name] = {
@@ -165,7 +167,10 @@ class Snapshot:
         """
         saved = base._saved[name]
         current = vars(space)
-        changed = [attr for attr, value in saved.items() if current.get(attr, _MISSING) is not value]
+        if list(current.values()) == base._values_of[name]:  # unchanged since the worker's snapshot: C speed
+            changed = []
+        else:
+            changed = [attr for attr, value in saved.items() if current.get(attr, _MISSING) is not value]
         if changed:
             saved = dict(saved)
             for attr in changed:
@@ -249,18 +254,23 @@ def take_before_fork() -> None:
 
 
 def _torch_rebinds_its_own(original: Any, now: Any) -> bool:
-    """Whether a changed attribute is torch wrapping one of its own functions.
+    """Whether a changed attribute is torch wrapping a function in a function of its own.
 
-    Importing `torch._dynamo` (which building any optimizer does) wraps `torch.manual_seed`
-    in a function of its own that keeps the original as `__wrapped__`; that is torch's
-    business, not the learner's. Anything else that changed is put back as ever.
+    Importing `torch._dynamo` (which the first optimizer step does) wraps
+    `torch.manual_seed`, and building an optimizer wraps its class's `step` for the
+    profiler; each wrapper keeps the original as `__wrapped__` and its code lives in torch.
+    That is torch's business, not the learner's. Anything else that changed is put back.
     """
-    module = getattr(now, "__module__", None) or ""
+    code = getattr(now, "__code__", None)
     return (
         now is not _MISSING
         and getattr(now, "__wrapped__", None) is original
-        and (module == "torch" or module.startswith("torch."))
+        and code is not None
+        and code.co_filename.startswith(_TORCH_DIR)
     )
+
+
+_TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
 
 
 def _shadows(space: Any, attr: str) -> bool:

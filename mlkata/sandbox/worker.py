@@ -735,6 +735,11 @@ def main(argv: list[str] | None = None) -> None:
     reply({"type": "ready"})
     worker = Worker(args.parallel, reply)
     worker.warm_up = [remove_orphaned_scratch_folders, *warm_up_steps()]
+    if args.parallel > 1:
+        # Many checks at once (verify, dev check): each forked process would pay torch's
+        # first-call costs again; paid once here, they are shared by every check.
+        while worker.warm_up:
+            worker.warm_up.pop(0)()
     worker.serve(sys.stdin.fileno())
 
 
