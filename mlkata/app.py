@@ -43,6 +43,7 @@ class Session:
     progress: state.Progress
     notices: list[str] = field(default_factory=list)
     needs_rebuild: bool = False
+    _by_file: dict[str, Exercise] | None = field(default=None, repr=False)
 
     def save(self) -> None:
         state.save(self.workspace.state_path, self.progress)
@@ -131,18 +132,13 @@ class Session:
         self.save()
 
     def exercise_at(self, file: Path) -> Exercise | None:
-        """The exercise whose workspace file is `file`, if any."""
-        try:
-            relative = Path(os.path.abspath(file)).relative_to(self.workspace.root.resolve())
-        except ValueError:
-            try:
-                relative = Path(os.path.abspath(file)).relative_to(self.workspace.root)
-            except ValueError:
-                return None
-        for exercise in self.curriculum.exercises:
-            if exercise.relative_path == relative:
-                return exercise
-        return None
+        """The exercise whose workspace file is `file`, if any (looked up on every save)."""
+        if self._by_file is None:
+            self._by_file = {}
+            for exercise in self.curriculum.exercises:
+                self._by_file[os.path.abspath(self.workspace.root / exercise.relative_path)] = exercise
+                self._by_file[os.path.abspath(self.workspace.root.resolve() / exercise.relative_path)] = exercise
+        return self._by_file.get(os.path.abspath(file))
 
 
 @dataclass(frozen=True)
