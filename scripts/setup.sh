@@ -4,8 +4,9 @@
 # reinstalls when pyproject.toml or constraints.txt changed, so a second run takes a
 # moment. Each step says what it does and how long it took, on stderr.
 #
-# uv is used when it is installed (it is several times faster); otherwise pip, with the
-# byte-compiling of torch's thousands of modules left to their first import.
+# uv is used when it is installed (it is several times faster); otherwise pip. Either way
+# the installed modules are byte-compiled in a step of their own, on every core at once
+# (pip alone compiles them one by one), so that the first check does not pay for it.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,6 +77,8 @@ else
     step "$what (pip)" bash -c 'cd "$1" && "$2/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e "$3"' \
         _ "$repo" "$venv" "$spec"
 fi
-step "compiling mlkata and its checks" "$venv/bin/python" -m compileall -q "$repo/mlkata" "$repo/checks"
+site_packages="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+step "compiling the installed modules, mlkata and its checks (every core)" \
+    "$venv/bin/python" -m compileall -q -j 0 "$site_packages" "$repo/mlkata" "$repo/checks" >/dev/null
 echo "$want" > "$stamp"
 say "Set up in $((SECONDS - began)) s."
