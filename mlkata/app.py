@@ -121,10 +121,9 @@ class Session:
         return None if started is None or finished is None else max(0.0, finished - started)
 
     def begin(self, exercise: Exercise) -> None:
-        """Note that work on `exercise` begins now, unless it began before."""
-        if exercise.name not in self.progress.started:
-            self.progress.started[exercise.name] = time.time()
-            self.save()
+        """Note that work on `exercise` begins now, unless it began before (saved with the
+        next verdict: watch mode's start-up does not wait for a write to disk)."""
+        self.progress.started.setdefault(exercise.name, time.time())
 
     def set_current(self, exercise: Exercise) -> None:
         self.progress.current = exercise.name

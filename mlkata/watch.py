@@ -180,6 +180,7 @@ class WatchLoop:
         self.message = ""
         self.list_view: ListView | None = None
         self.ending: logic.Ending | None = None
+        self.drawn = False
 
     # ---- the loop -------------------------------------------------------------------
 
@@ -191,8 +192,9 @@ class WatchLoop:
                 self.exercise = self.session.curriculum.exercises[-1] if self.session.curriculum.exercises else None
         if self.exercise is not None:
             self.session.begin(self.exercise)
-            self._check(self.exercise, force=True)
-        self._draw()
+            self._check(self.exercise, force=True)  # draws the first screen
+        if not self.drawn:
+            self._draw()
         try:
             while not self.stop.is_set():
                 try:
@@ -524,6 +526,7 @@ class WatchLoop:
 
     def _draw(self) -> None:
         render.draw_watch(self.screen())
+        self.drawn = True
 
     # ---- producers ------------------------------------------------------------------
 
