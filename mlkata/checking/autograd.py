@@ -21,7 +21,6 @@ failure that says in which case it happened.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from mlkata.sandbox.bans import guarded_original
 from mlkata.checking.compare import expect_close
 from mlkata.checking.failure import CheckFailed, NotWritten, context
 
@@ -71,9 +71,7 @@ def lookup_with(overrides: dict[tuple[Callable, int], Callable]):
     for (forward_fn, position), back_fn in overrides.items():
         # A banned framework function is guarded by a wrapper in the module's namespace;
         # the framework's recipes hold the function itself, which is what the lookup keys on.
-        if getattr(forward_fn, "__module__", None) == autograd.__name__:
-            forward_fn = inspect.unwrap(forward_fn)
-        lookup.add_back_func(forward_fn, position, back_fn)
+        lookup.add_back_func(guarded_original(forward_fn), position, back_fn)
     return lookup
 
 
