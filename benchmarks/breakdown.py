@@ -142,29 +142,26 @@ def _result_for(worker: WorkerClient, check_id: str, timeout: float) -> dict | N
 
 
 def draw_ms(curriculum: Curriculum, exercise: Exercise, result: dict, samples: int) -> list[float]:
-    """Drawing watch mode's screen with a verdict on it (as `WatchLoop._draw` composes it), into a terminal buffer."""
-    from rich.console import Console, Group
-    from rich.text import Text
+    """Drawing watch mode's screen with a verdict on it (the WatchScreen the loop hands
+    `render.draw_watch`), into a terminal buffer."""
+    from rich.console import Console
 
     from mlkata import render
     from mlkata.protocol import CheckResult
+    from mlkata.screen import WatchScreen
 
-    verdict = CheckResult.from_json(result)
+    screen = WatchScreen(curriculum=curriculum, exercise=exercise, file=None, done=0,
+                         total=len(curriculum.exercises), result=CheckResult.from_json(result))
     timings = []
-    for _ in range(samples):
-        console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=120, height=40, highlight=False)
-        started = time.perf_counter()
-        screen = Group(
-            render.exercise_header(curriculum, exercise, None),
-            render.progress_bar(0, len(curriculum.exercises)),
-            render.rule(),
-            render.verdict(verdict),
-            render.rule(),
-            Text("watching for saves", style="dim"),
-        )
-        console.clear()
-        console.print(screen)
-        timings.append((time.perf_counter() - started) * 1000)
+    saved = render.console
+    try:
+        for _ in range(samples):
+            render.console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=120, height=40, highlight=False)
+            started = time.perf_counter()
+            render.draw_watch(screen)
+            timings.append((time.perf_counter() - started) * 1000)
+    finally:
+        render.console = saved
     return timings
 
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.watch_terminal import ANSI
+from benchmarks.ptydriver import ANSI
 from mlkata.curriculum import Curriculum
 
 
@@ -32,9 +32,9 @@ def compile_bytecode() -> list[str]:
     Returns the folders compiled (the caches are git-ignored).
     """
     import mlkata
-    from mlkata.curriculum import data_root
+    from mlkata.curriculum import builtin_pack
 
-    folders = [Path(mlkata.__file__).parent, data_root("checks")]
+    folders = [Path(mlkata.__file__).parent, builtin_pack().checks_dir]
     folders = [str(folder) for folder in folders if folder.is_dir()]
     subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], capture_output=True, timeout=300)
     return folders

@@ -29,13 +29,13 @@ if __package__ in (None, ""):
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
     sys.path.insert(0, str(REPOSITORY))
 
-from benchmarks import report, rows  # noqa: E402
+from benchmarks import readme, report, rows  # noqa: E402
 from benchmarks.breakdown import WorkerTrips, draw_ms, file_event_ms, state_save_ms, worker_trips  # noqa: E402
 from benchmarks.cold import ColdRuns, measure_cold  # noqa: E402
 from benchmarks.commands import compile_bytecode, imports_of, interpreter_start, mlkata_command, time_command, verify_references  # noqa: E402
 from benchmarks.latency import SaveSamples, StartUp, go_to_exercise, measure_idle, measure_saves, wait_first_verdict  # noqa: E402
 from benchmarks.saves import default_exercises, failing_versions  # noqa: E402
-from benchmarks.watch_terminal import WatchTerminal  # noqa: E402
+from benchmarks.ptydriver import Terminal, watch  # noqa: E402
 from mlkata.curriculum import Curriculum, Exercise, load_curriculum  # noqa: E402
 
 START_TIMEOUT_S = 60  # a watch that shows no verdict in this long has failed, not been slow
@@ -49,6 +49,8 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, help="saves per save style in watch mode (default 40, quick 10)")
     parser.add_argument("--quick", action="store_true", help="fewer samples of everything (about a minute)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write every figure and sample here")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="write the figures into the README's performance section (between its markers)")
     parser.add_argument("--exercise", action="append", metavar="NAME",
                         help="exercise to save into (repeatable; default: the first one and the furthest with catalogued mistakes)")
     parser.add_argument("--cold-runs", type=int, help="fresh pytest runs for the baseline (default 8, quick 4)")
@@ -106,7 +108,7 @@ def measure_commands(workspace: Path, runs: int) -> dict:
 
 def watch_session(workspace: Path, curriculum: Curriculum, exercises: list[Exercise], versions: dict, options, terminals: list):
     """One watch session: its start-up, then saves into each exercise, then idle."""
-    terminal = WatchTerminal([*mlkata_command(), "watch"], workspace)
+    terminal = watch(workspace, command=mlkata_command())
     terminals.append(terminal)
     startup = wait_first_verdict(terminal, START_TIMEOUT_S)
     if startup.first_verdict_s is None:
@@ -129,7 +131,7 @@ def watch_session(workspace: Path, curriculum: Curriculum, exercises: list[Exerc
     return startup, saves, idle
 
 
-def keep_transcript(terminal: WatchTerminal) -> str:
+def keep_transcript(terminal: Terminal) -> str:
     """Save what the watch process wrote, for a failure to be understood afterwards."""
     path = Path(tempfile.gettempdir()) / f"mlkata-bench-{os.getpid()}-watch.log"
     path.write_text(terminal.text_since(0), encoding="utf-8")
@@ -139,7 +141,7 @@ def keep_transcript(terminal: WatchTerminal) -> str:
 def timed_startups(workspace: Path, runs: int, terminals: list) -> list[StartUp]:
     startups = []
     for _ in range(runs):
-        terminal = WatchTerminal([*mlkata_command(), "watch"], workspace)
+        terminal = watch(workspace, command=mlkata_command())
         terminals.append(terminal)
         try:
             startups.append(wait_first_verdict(terminal, START_TIMEOUT_S))
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     began = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="mlkata-bench-", dir=options.workdir))
-    terminals: list[WatchTerminal] = []
+    terminals: list[Terminal] = []
     phases = Phases()
     quick_pieces = 5 if options.quick else 10
     try:
@@ -251,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
             "phase_failures": phases.failures,
             "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(options).items()},
         })
+    if options.write_readme:
+        readme.write(figures, os.cpu_count() or 1, (load_before[0], load_after[0]), options.quick)
+        report.progress(f"wrote the figures into {readme.README}")
     return 0 if all(f.met is not False for f in figures) and not phases.failures else 1
 
 

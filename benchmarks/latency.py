@@ -10,7 +10,7 @@ from pathlib import Path
 
 from benchmarks import proc
 from benchmarks.saves import SAVE_STYLES, FailingVersion, with_token
-from benchmarks.watch_terminal import WatchTerminal
+from benchmarks.ptydriver import Terminal
 from mlkata.curriculum import Exercise
 from mlkata.render import STYLE
 from mlkata.protocol import Status
@@ -31,7 +31,7 @@ class StartUp:
     first_verdict_s: float | None  # spawn → a verdict is on screen
 
 
-def wait_first_verdict(terminal: WatchTerminal, timeout: float) -> StartUp:
+def wait_first_verdict(terminal: Terminal, timeout: float) -> StartUp:
     screen = terminal.wait_for(FIRST_SCREEN, 0, timeout)
     verdict = terminal.wait_for(ANY_VERDICT, 0, timeout)
     return StartUp(
@@ -40,9 +40,9 @@ def wait_first_verdict(terminal: WatchTerminal, timeout: float) -> StartUp:
     )
 
 
-def shown_exercise(terminal: WatchTerminal) -> tuple[str, int] | None:
+def shown_exercise(terminal: Terminal) -> tuple[str, int] | None:
     """The file of the exercise watch shows now, and how many exercises there are, from its last header."""
-    screen = terminal.screen_text_since(max(0, terminal.position() - 20_000))
+    screen = terminal.plain_since(max(0, terminal.position() - 20_000))
     headers = list(HEADER.finditer(screen))
     if not headers:
         return None
@@ -50,7 +50,7 @@ def shown_exercise(terminal: WatchTerminal) -> tuple[str, int] | None:
     return (path.group(0), int(headers[-1].group(1))) if path else None
 
 
-def go_to_exercise(terminal: WatchTerminal, target: Exercise, timeout: float) -> bool:
+def go_to_exercise(terminal: Terminal, target: Exercise, timeout: float) -> bool:
     """Press `n` (next exercise) until `target` is on screen, each time waiting for its verdict.
 
     Read from the screen, not counted from the manifest: the manifest may gain exercises
@@ -81,7 +81,7 @@ class SaveSamples:
 
 
 def measure_saves(
-    terminal: WatchTerminal,
+    terminal: Terminal,
     learner_file: Path,
     versions: list[FailingVersion],
     samples_per_style: int,
@@ -130,7 +130,7 @@ class Idle:
     worker_wake_ups_per_s: float | None = None
 
 
-def measure_idle(terminal: WatchTerminal, settle_s: float, window_s: float) -> Idle:
+def measure_idle(terminal: Terminal, settle_s: float, window_s: float) -> Idle:
     """CPU used by the watch process and its worker while nothing happens, and their memory."""
     terminal.settle(quiet=settle_s, limit=settle_s * 3)
     worker = terminal.find_worker(timeout=2.0)

@@ -19,9 +19,10 @@ from mlkata.errors import MlkataError
 # needs neither, and every command's start-up time is felt on every call.
 
 cli = typer.Typer(
-    help="Build the pieces of deep learning from scratch; every save is checked against torch.",
-    no_args_is_help=True,
-    add_completion=False,
+    help="Build the pieces of deep learning from scratch; every save is checked against torch.\n\n"
+    "Inside a workspace, `mlkata` alone opens watch mode.",
+    invoke_without_command=True,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -29,7 +30,23 @@ cli = typer.Typer(
 dev = typer.Typer(help="Tools for mlkata's own developers.", no_args_is_help=True)
 cli.add_typer(dev, name="dev")
 
-NameArgument = Annotated[Optional[str], typer.Argument(help="Exercise name (default: the current exercise).", show_default=False)]
+
+
+def complete_exercise(incomplete: str) -> list[str]:
+    """Shell completion: the exercise names of the workspace here (or of mlkata's curriculum)."""
+    from mlkata.app import exercise_names
+
+    return [name for name in exercise_names() if name.startswith(incomplete)]
+
+
+NameArgument = Annotated[
+    Optional[str],
+    typer.Argument(
+        help="Exercise name, number (as `mlkata list` shows it) or file (default: the current exercise).",
+        show_default=False,
+        autocompletion=complete_exercise,
+    ),
+]
 
 
 def clean_errors(command):
@@ -59,6 +76,38 @@ def _session():
     return session
 
 
+def _version(value: bool) -> None:
+    if value:
+        from mlkata import __version__
+
+        print(f"mlkata {__version__}")
+        raise typer.Exit(0)
+
+
+@cli.callback()
+def main_callback(
+    context: typer.Context,
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print mlkata's version and exit.", callback=_version, is_eager=True)] = False,
+) -> None:
+    # Bare `mlkata`: watch mode inside a workspace, else how to start.
+    if context.invoked_subcommand is not None:
+        return
+    from mlkata import workspace
+    from mlkata.app import mlkata_command
+
+    try:
+        workspace.find()
+    except MlkataError:
+        print(context.get_help())
+        print(
+            "\nThis folder is not inside an mlkata workspace. Start with:\n"
+            f"    {mlkata_command()} init mlkata-workspace\n"
+            f"    cd mlkata-workspace && {mlkata_command()}"
+        )
+        raise typer.Exit(0) from None
+    context.invoke(watch)
+
+
 @cli.command()
 @clean_errors
 def init(
@@ -70,22 +119,26 @@ def init(
     from mlkata import render
 
     workspace, curriculum = logic.init_workspace(folder, pack)
-    render.show(render.created_workspace(workspace.root, curriculum.exercises[0] if curriculum.exercises else None))
+    render.show(render.created_workspace(workspace.root, curriculum.exercises[0] if curriculum.exercises else None, logic.mlkata_command()))
 
 
 @cli.command()
 @clean_errors
 def watch(
     manual_run: Annotated[bool, typer.Option("--manual-run", help="Do not watch files; press r to check.")] = False,
-    poll: Annotated[bool, typer.Option("--poll", help="Poll for changes (WSL /mnt, network and container mounts).")] = False,
+    poll: Annotated[bool, typer.Option("--poll", help="Look at the files every 0.25 s instead of waiting for change events (WSL /mnt, network and container mounts).")] = False,
+    auto_advance: Annotated[bool, typer.Option("--auto-advance", help="Move on to the next exercise as soon as one passes.")] = False,
+    edit_cmd: Annotated[Optional[str], typer.Option("--edit-cmd", help="The editor `e` opens the exercise in (default: $VISUAL, else $EDITOR), e.g. 'code --wait'.", show_default=False)] = None,
 ) -> None:
-    """Check the current exercise on every save and move on when it passes.
+    """Check every exercise file you save; stay on a pass until you press n.
 
-    Keys: h next hint, l list, n next exercise, r re-run, q quit.
+    Keys: h next hint, l list (arrows or j/k, / search, Enter go there, r reset), n next
+    exercise, e edit, r re-run, q quit.
     """
-    from mlkata.watch import run_watch
+    from mlkata.watch import Options, run_watch
 
-    raise typer.Exit(run_watch(_session(), manual_run=manual_run, poll=poll))
+    options = Options(manual_run=manual_run, poll=poll, auto_advance=auto_advance, edit_command=edit_cmd)
+    raise typer.Exit(run_watch(_session(), options))
 
 
 @cli.command()
@@ -96,12 +149,16 @@ def run(name: NameArgument = None) -> None:
     from mlkata import render
 
     session = _session()
-    exercise, result, moved_to = logic.run_one(session, name)
+    exercise = logic.resolve(session, name)
+    with render.checking_status(exercise.name, exercise.timeout_s):
+        recorded = logic.run_one(session, exercise.name)
     render.show(render.exercise_header(session.curriculum, exercise, session.workspace.file_for(exercise)))
-    render.show(render.verdict(result))
-    if result.passed:
-        render.show(render.moved_on(exercise, moved_to))
-    raise typer.Exit(0 if result.passed else 1)
+    render.show(render.verdict(recorded.result))
+    if recorded.result.passed:
+        render.show(render.after_pass(recorded, session.workspace.root))
+        if recorded.all_done:
+            render.show(render.ending(logic.ending(session)))
+    raise typer.Exit(0 if recorded.result.passed else 1)
 
 
 @cli.command()
@@ -135,7 +192,7 @@ def list_exercises(
 
 @cli.command()
 @clean_errors
-def reset(name: Annotated[str, typer.Argument(help="Exercise name.", show_default=False)]) -> None:
+def reset(name: NameArgument = None) -> None:
     """Put the stub back. Your current file is kept as a backup first."""
     from mlkata import app as logic
     from mlkata import render
@@ -151,7 +208,9 @@ def verify() -> None:
     from mlkata import app as logic
     from mlkata import render
 
-    pairs = logic.verify(_session())
+    session = _session()
+    with render.checking_status("", 0, total=len(session.curriculum.exercises)) as arrived:
+        pairs = logic.verify(session, on_result=arrived)
     render.show(render.verify_summary(pairs))
     raise typer.Exit(0 if all(result.passed for _, result in pairs) else 1)
 
@@ -159,12 +218,17 @@ def verify() -> None:
 @cli.command()
 @clean_errors
 def solution(name: NameArgument = None) -> None:
-    """Show the reference solution of an exercise you have finished."""
+    """Show the reference solution of an exercise you have finished (plain Python when piped)."""
+    import sys
+
     from mlkata import app as logic
     from mlkata import render
 
     exercise, source = logic.solution_source(_session(), name)
-    render.show(render.solution(exercise, source))
+    if sys.stdout.isatty():
+        render.show(render.solution(exercise, source))
+    else:
+        sys.stdout.write(source if source.endswith("\n") else source + "\n")
 
 
 PackOption = Annotated[
@@ -204,4 +268,4 @@ def dev_new(
 
 
 def main() -> None:
-    cli()
+    cli(prog_name="mlkata")

@@ -9,7 +9,8 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["watch"] and not {"-h", "--help"} & set(sys.argv[2:]):
+    # `mlkata watch`, or `mlkata` alone, which opens watch mode inside a workspace.
+    if (sys.argv[1:2] == ["watch"] and not {"-h", "--help"} & set(sys.argv[2:])) or len(sys.argv) == 1:
         _prestart_watch_worker()
     from mlkata.cli import main as cli_main
 

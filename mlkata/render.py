@@ -6,7 +6,12 @@ They decide nothing.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -17,9 +22,12 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from mlkata.app import ExerciseRow, HintView
+from mlkata.app import Ending, ExerciseRow, HintView, Recorded
 from mlkata.curriculum import Curriculum, Exercise, Pack
 from mlkata.protocol import CheckResult, Status
+
+if TYPE_CHECKING:
+    from mlkata.screen import Checking, ListView, WatchScreen
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -50,9 +58,16 @@ def verdict(result: CheckResult) -> RenderableType:
     ]
     if result.parts:
         parts.append(parts_strip(result.parts))
+    calls: list[str] = []
     for line in result.details:
         if line.startswith("call: "):
-            parts.append(Text.assemble(("  in ", "dim"), (line.removeprefix("call: "), "cyan")))
+            call = line.removeprefix("call: ")
+            head = _shown_before(call, calls)
+            calls.append(call)
+            if head:  # `Model(...)` named by the line above: only what this call adds
+                parts.append(Text.assemble(("  called with ", "dim"), (call[len(head) + 1 : -1], "cyan")))
+            else:
+                parts.append(Text.assemble(("  in ", "dim"), (call, "cyan")))
         else:
             parts.append(Text("  " + line))
     if result.table:
@@ -61,8 +76,9 @@ def verdict(result: CheckResult) -> RenderableType:
         parts.append(simplest_case(result.simplest))
     elif result.seeking_simplest:
         parts.append(Text("  looking for the simplest failing case…", style="dim"))
-    if result.trace:
-        parts.append(Panel(Text(result.trace), title="traceback (your file)", title_align="left", border_style="red", box=box.ROUNDED))
+    trace = _without_message(result.trace, result.headline)
+    if trace:
+        parts.append(Panel(Text(trace), title="traceback (your file)", title_align="left", border_style="red", box=box.ROUNDED))
     if result.output or result.output_dropped:
         shown, hidden = _first_lines(result.output)
         body = Text(shown)
@@ -70,6 +86,32 @@ def verdict(result: CheckResult) -> RenderableType:
             body.append(f"\n… {hidden + result.output_dropped:,} more characters not shown", style="dim")
         parts.append(Panel(body, title="your code printed", title_align="left", border_style="dim", box=box.ROUNDED))
     return Group(*parts)
+
+
+def _shown_before(call: str, earlier: list[str]) -> str:
+    """The part of `call` before its argument list when an earlier line already shows it
+    (`ResNet34(...)` then `ResNet34(...)(x=...)`): that head, else ""."""
+    if not call.endswith(")"):
+        return ""
+    depth = 0
+    for index in range(len(call) - 1, -1, -1):  # the "(" that opens the last argument list
+        depth += {")": 1, "(": -1}.get(call[index], 0)
+        if depth == 0:
+            head = call[:index]
+            break
+    else:
+        return ""
+    if len(head) >= 12 and head.endswith(")") and any(line.startswith(head) for line in earlier):
+        return head
+    return ""
+
+
+def _without_message(trace: str, headline: str) -> str:
+    """The traceback without its last line when that line is the headline shown above it."""
+    lines = trace.rstrip().splitlines()
+    if lines and headline and lines[-1].strip() == headline.strip():
+        lines = lines[:-1]
+    return "\n".join(lines)
 
 
 PART_MARK = {Status.PASSED.value: ("✓", "green"), Status.NOT_STARTED.value: ("○", "yellow")}
@@ -192,25 +234,42 @@ def hint(view: HintView) -> RenderableType:
             )
         )
     last_level = view.shown[-1][0]
-    if view.exhausted:
+    if view.done:
+        parts.append(Text(f"{view.exercise.name} passes already: `mlkata solution {view.exercise.name}` shows the reference.", style="dim"))
+    elif view.exhausted:
         parts.append(Text("That was the last hint. The solution unlocks once the exercise passes.", style="dim"))
     elif last_level < view.total:
         parts.append(Text("Still stuck? Ask again for the next hint.", style="dim"))
     return Group(*parts)
 
 
-def verify_summary(pairs: list[tuple[Exercise, CheckResult]]) -> RenderableType:
+def verify_summary(pairs: list[tuple[Exercise, CheckResult]], width: int | None = None) -> RenderableType:
+    """One row per exercise at any width (long reasons are cut, never wrapped), then the counts."""
+    name_width = max((len(e.name) for e, _ in pairs), default=8)
+    verdict_width = max((len(r.status.label) + 2 for _, r in pairs), default=8)
+    why_width = max(8, (width or console.width) - name_width - verdict_width - 5 - 8)  # ms, and the gaps
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("exercise")
-    table.add_column("verdict")
-    table.add_column("ms", justify="right", style="dim")
-    table.add_column("why")
+    table.add_column("exercise", no_wrap=True, min_width=name_width)
+    table.add_column("verdict", no_wrap=True, min_width=verdict_width)
+    table.add_column("ms", justify="right", style="dim", no_wrap=True, min_width=5)
+    table.add_column("why", no_wrap=True, overflow="ellipsis", max_width=why_width)
     for exercise, result in pairs:
         icon, style = STYLE[result.status]
-        why = "" if result.passed else result.headline
+        why = "" if result.passed else (result.headline.splitlines() or [""])[0]
+        if len(why) > why_width:
+            why = why[: why_width - 1] + "…"
         table.add_row(exercise.name, Text(f"{icon} {result.status.label}", style=style), f"{result.duration_ms:.0f}", escape(why))
     passed = sum(result.passed for _, result in pairs)
-    return Group(table, progress_bar(passed, len(pairs)), Text(f"{passed} passed, {len(pairs) - passed} failed"))
+    return Group(table, progress_bar(passed, len(pairs)), Text(verify_counts([result for _, result in pairs])))
+
+
+def verify_counts(results: list[CheckResult]) -> str:
+    """`3 passed, 2 failed, 27 not started` (and errors, time-outs … when there are any)."""
+    counts = {status: sum(result.status is status for result in results) for status in Status}
+    words = [f"{counts[Status.PASSED]} passed", f"{counts[Status.FAILED]} failed", f"{counts[Status.NOT_STARTED]} not started"]
+    words += [f"{counts[status]} {status.label}" for status in Status
+              if status not in (Status.PASSED, Status.FAILED, Status.NOT_STARTED) and counts[status]]
+    return ", ".join(words)
 
 
 def solution(exercise: Exercise, source: str) -> RenderableType:
@@ -224,23 +283,64 @@ def solution(exercise: Exercise, source: str) -> RenderableType:
     )
 
 
-def moved_on(finished: Exercise, next_exercise: Exercise | None) -> RenderableType:
-    if next_exercise is None:
-        return Text(f"🎉 {finished.name} passed — and that was the last pending exercise. Well done!", style="bold green")
-    return Text.assemble(
-        (f"✓ {finished.name} passed! ", "bold green"),
-        "Next: ",
-        (next_exercise.name, "bold magenta"),
-        " in ",
-        (next_exercise.relative_path.as_posix(), "cyan"),
+def after_pass(recorded: Recorded, workspace_root: Path | None = None) -> RenderableType:
+    """What a pass means: attempts and time, the unlocked reference, what comes next."""
+    exercise = recorded.exercise
+    lines = [Text.assemble((f"✓ {exercise.name} passed", "bold green"), f" on attempt {recorded.attempts}", _took(recorded.seconds), ".")]
+    if recorded.solution is not None:
+        where = recorded.solution
+        if workspace_root is not None:
+            with contextlib.suppress(ValueError):
+                where = recorded.solution.relative_to(workspace_root)
+        lines.append(Text.assemble("The reference solution is unlocked: ", (str(where), "cyan"),
+                                   f" (or `mlkata solution {exercise.name}`)."))
+    if recorded.next_exercise is not None:
+        lines.append(Text.assemble("Next: ", (recorded.next_exercise.name, "bold magenta"), " in ",
+                                   (recorded.next_exercise.relative_path.as_posix(), "cyan")))
+    elif recorded.all_done:
+        lines.append(Text("That was the last one: every exercise passes.", style="bold green"))
+    return Group(*lines)
+
+
+def _took(seconds: float | None) -> str:
+    return f", {duration(seconds)} after you started it" if seconds is not None else ""
+
+
+def duration(seconds: float) -> str:
+    """`45 s`, `12 min`, `3 h 05 min`."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def ending(summary: Ending) -> RenderableType:
+    """The last exercise passed: what was built, section by section, with time and attempts."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title_justify="left")
+    table.add_column("section", no_wrap=True)
+    table.add_column("what you built")
+    table.add_column("exercises", justify="right", no_wrap=True)
+    table.add_column("attempts", justify="right", no_wrap=True)
+    table.add_column("time", justify="right", no_wrap=True)
+    for section in summary.sections:
+        day = f" · MLAB {section.mlab_day}" if section.mlab_day else ""
+        table.add_row(f"{section.name}{day}", section.title, str(len(section.exercises)), str(section.attempts), duration(section.seconds))
+    table.add_row(Text("all", style="bold"), "", str(sum(len(s.exercises) for s in summary.sections)),
+                  str(summary.attempts), duration(summary.seconds))
+    return Panel(
+        Group(Text("🎉 Every exercise passes. You built, from scratch:", style="bold green"), table,
+              Text("Revisit any of them from the list (`l` in watch mode); the references are in solutions/.", style="dim")),
+        title="the end", title_align="left", border_style="green", box=box.ROUNDED,
     )
 
 
-def created_workspace(root: Path, first: Exercise | None) -> RenderableType:
+def created_workspace(root: Path, first: Exercise | None, command: str = "mlkata") -> RenderableType:
     lines = [Text.assemble(("Created your mlkata workspace in ", ""), (str(root), "bold cyan"))]
     if first is not None:
         lines.append(Text(f"Start with {first.relative_path.as_posix()}, then:"))
-    lines.append(Text(f"    cd {root}\n    mlkata watch", style="bold"))
+    lines.append(Text(f"    cd {root}\n    {command}", style="bold"))
     return Group(*lines)
 
 
@@ -262,6 +362,49 @@ def error(message: str) -> None:
 
 def show(renderable: RenderableType) -> None:
     console.print(renderable)
+
+
+def goodbye(come_back: str) -> None:
+    console.print(Text.assemble(("Bye! Your progress is saved. Come back with: ", "dim"), (come_back, "bold")))
+
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+def checking_line(name: str, elapsed_s: float, limit_s: float) -> Text:
+    frame = SPINNER[int(elapsed_s * 10) % len(SPINNER)]
+    return Text(f"{frame} checking… {name} · {elapsed_s:.1f} s (time limit {limit_s:g} s)", style="dim")
+
+
+@contextlib.contextmanager
+def checking_status(name: str, limit_s: float, total: int = 1) -> Iterator:
+    """A spinner with the elapsed time and the limit while one-shot commands check, on a
+    terminal only. Yields a function to call as each verdict arrives."""
+    done = [0]
+    if not console.is_terminal:
+        yield lambda *_: None
+        return
+    started = time.monotonic()
+
+    def text() -> Text:
+        elapsed = time.monotonic() - started
+        if name:
+            return checking_line(name, elapsed, limit_s)
+        return Text(f"checking {total} exercises… {done[0]}/{total} done, {elapsed:.1f} s", style="dim")
+
+    stop = threading.Event()
+    with console.status(text(), spinner="dots") as status:
+        def tick() -> None:
+            while not stop.wait(0.1):
+                status.update(text())
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield lambda *_: done.__setitem__(0, done[0] + 1)
+        finally:
+            stop.set()
+            ticker.join()
 
 
 def rule(title: str = "") -> RenderableType:
@@ -293,3 +436,99 @@ def scaffolded(name: str, pack: Pack, written: list[Path]) -> RenderableType:
     pack_option = "" if pack.is_builtin else f" --pack {pack.root}"
     lines.append(Text(f"Fill in the TODOs, then drive it to green with `mlkata dev check --exercise {name}{pack_option}`."))
     return Group(*lines)
+
+
+# ---- watch mode ------------------------------------------------------------------------
+
+KEYS_HELP = "h hint · l list · n next · e edit · r re-run · q quit"
+LIST_HELP = "↑↓ jk move · Enter go · / search · r reset · d done · p pending · a all · q back"
+
+
+def draw_watch(screen: "WatchScreen") -> None:
+    """Draw a whole frame at once: clear, then the screen (one write, so it never flickers half-drawn)."""
+    with console.capture() as captured:
+        console.print(watch_screen(screen, console.size.height))
+    frame = captured.get()
+    if console.is_terminal and not console.is_dumb_terminal:
+        frame = "\x1b[2J\x1b[H" + frame
+    console.file.write(frame)
+    console.file.flush()
+
+
+def watch_screen(screen: "WatchScreen", height: int = 24) -> RenderableType:
+    if screen.list_view is not None:
+        return list_view(screen.list_view, screen.done, screen.total, height, screen.message)
+    parts: list[RenderableType] = []
+    if screen.banner:
+        parts.append(Text(screen.banner, style="bold green"))
+    exercise = screen.exercise
+    if exercise is not None:
+        parts.append(exercise_header(screen.curriculum, exercise, screen.file))
+    parts.append(progress_bar(screen.done, screen.total))
+    parts.append(rule(f"verdict for {exercise.name}" if exercise is not None else ""))
+    if screen.checking is not None:
+        parts.append(checking_line(screen.checking.exercise, screen.checking.elapsed_s, screen.checking.limit_s))
+    elif screen.result is not None:
+        parts.append(verdict(screen.result))
+    if screen.passed is not None and screen.checking is None:
+        parts.append(Panel(after_pass(screen.passed, screen.file.parents[2] if screen.file else None),
+                           border_style="green", box=box.ROUNDED, title="passed", title_align="left"))
+    if screen.ending is not None:
+        parts.append(ending(screen.ending))
+    if screen.hint is not None:
+        parts.append(hint(screen.hint))
+    for note in screen.notes:
+        parts.append(Text(f"also checked: {note}", style="dim"))
+    if screen.message:
+        parts.append(Text(screen.message, style="bold yellow"))
+    parts.append(rule())
+    mode = "manual run: press r to check" if screen.manual_run else "watching for saves"
+    parts.append(Text(f"{mode} · {KEYS_HELP}", style="dim"))
+    return Group(*parts)
+
+
+def list_view(view: "ListView", done: int, total: int, height: int, message: str = "") -> RenderableType:
+    """The full-screen list: one line per exercise, as many as fit, the selected one in view."""
+    rows = view.visible()
+    index = view.selected_index()
+    footer = 2 + bool(message or view.confirm_reset)
+    capacity = max(1, height - 2 - footer)  # the title, and the line the cursor ends on
+    top = min(max(0, index - capacity // 2), max(0, len(rows) - capacity))
+    shown = rows[top : top + capacity]
+    where = f"{top + 1}–{top + len(shown)} of {len(rows)}" if rows else "none"
+    filtered = "" if view.filter == "all" else f" · {view.filter} only"
+    lines: list[RenderableType] = [_line(Text.assemble(("Exercises", "bold"), f" · {done}/{total} done{filtered} · {where}"))]
+    for offset, row in enumerate(shown):
+        selected = top + offset == index
+        line = Text.assemble(
+            ("› " if selected else "  ", "bold cyan"),
+            (f"{row.number:>3} ", "dim"),
+            ("▶ " if row.current else "  ", "bold cyan"),
+            (f"{row.name:<28}", "bold" if selected else ""),
+            " ",
+            _row_status(row),
+            (f"  {row.section}", "dim"),
+        )
+        if selected:
+            line.stylize("reverse")
+        lines.append(_line(line))
+    if not rows:
+        lines.append(_line(Text("  no exercise matches", style="dim")))
+    if view.searching:
+        lines.append(_line(Text.assemble(("search: ", "bold"), view.query, ("▏", "bold"), ("  Enter keep · Esc clear", "dim"))))
+    elif view.query:
+        lines.append(_line(Text.assemble(("search: ", "bold"), view.query, ("  / new search", "dim"))))
+    else:
+        lines.append(_line(Text("/ search by name or number", style="dim")))
+    if view.confirm_reset:
+        lines.append(_line(Text(f"Reset {view.confirm_reset} to its stub? Your file is kept in .mlkata/backups. y / n", style="bold yellow")))
+    elif message:
+        lines.append(_line(Text(message, style="bold yellow")))
+    lines.append(_line(Text(LIST_HELP, style="dim")))
+    return Group(*lines)
+
+
+def _line(text: Text) -> Text:
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text

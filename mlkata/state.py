@@ -42,6 +42,10 @@ class Progress:
     last_status: dict[str, str] = field(default_factory=dict)
     parts: dict[str, list[int]] = field(default_factory=dict)  # [passed, total] for exercises of several parts
     known: set[str] = field(default_factory=set)  # exercises this workspace has been given
+    # When work on an exercise began (first shown or checked) and when it first passed,
+    # in seconds since the epoch: the time a pass and the ending report.
+    started: dict[str, float] = field(default_factory=dict)
+    finished: dict[str, float] = field(default_factory=dict)
     # The stored form as this process last read or wrote it: what a save compares
     # against to tell its own changes from another process's.
     base: dict | None = field(default=None, repr=False, compare=False)
@@ -57,6 +61,8 @@ class Progress:
             "last_status": dict(self.last_status),
             "parts": {name: list(counts) for name, counts in self.parts.items()},
             "known": sorted(self.known),
+            "started": dict(self.started),
+            "finished": dict(self.finished),
         }
 
     def take(self, other: "Progress") -> None:
@@ -68,6 +74,8 @@ class Progress:
         self.last_status = other.last_status
         self.parts = other.parts
         self.known = other.known
+        self.started = other.started
+        self.finished = other.finished
 
     @classmethod
     def from_json(cls, data: dict, curriculum: Curriculum | None = None) -> "Progress":
@@ -100,6 +108,8 @@ class Progress:
             last_status=mapping(data.get("last_status", {}), str),
             parts=mapping(data.get("parts", {}), list),
             known=names(data.get("known", [])),
+            started=mapping(data.get("started", {}), (int, float)),
+            finished=mapping(data.get("finished", {}), (int, float)),
         )
 
 
@@ -152,7 +162,7 @@ def merge(base: dict, mine: dict, theirs: dict) -> dict:
     for key in ("done", "known"):
         before, now = set(base.get(key, [])), set(mine.get(key, []))
         merged[key] = sorted((set(theirs.get(key, [])) | (now - before)) - (before - now))
-    for key in ("hint_levels", "last_status", "attempts", "parts"):
+    for key in ("hint_levels", "last_status", "attempts", "parts", "started", "finished"):
         before, now, other = base.get(key, {}), mine.get(key, {}), dict(theirs.get(key, {}))
         for name in set(before) | set(now):
             if name not in now:

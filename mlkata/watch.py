@@ -1,10 +1,12 @@
-"""Watch mode: one loop over events — a file saved, a key pressed, a verdict arrived.
+"""Watch mode: one loop over typed events — a file saved, a key pressed, a verdict arrived.
 
-Producers run in threads and only put events on one queue: the file watcher
-(watchfiles), the key reader, and the worker client. The loop owns all state and all
-drawing. It never runs a check itself and never waits on one: a save that arrives while
-a check runs cancels it and checks the newest content instead, so saving ten times a
-second yields one verdict, for the content on disk.
+Producers run in threads and only put events on one queue: the file watcher, the key
+reader, and the worker client. The loop owns all state: it decides, fills in a plain
+`WatchScreen` and hands it to `render` to draw (nothing here draws or imports Rich).
+It never runs a check itself and never waits on one: a save that arrives while a check
+runs cancels it and checks the newest content instead, so saving ten times a second
+yields one verdict, for the content on disk. A verdict is only shown (and recorded)
+while the file still holds the content it is for; otherwise that content is checked.
 """
 
 from __future__ import annotations
@@ -13,27 +15,115 @@ import os
 import platform
 import queue
 import select
+import shlex
 import signal
+import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.console import Group
-from rich.text import Text
-
 from mlkata import app as logic
 from mlkata import render
-from mlkata.protocol import CheckRequest
-from mlkata.curriculum import Exercise
-from mlkata.protocol import CheckResult
 from mlkata.client import WorkerClient, with_simplest
+from mlkata.curriculum import Exercise
+from mlkata.protocol import CheckRequest, CheckResult
+from mlkata.requests import digest
+from mlkata.screen import FILTERS, Checking, ListView, WatchScreen
 
 # watchfiles yields a batch once no new change has come for this long.
 WATCH_STEP_MS = 20
-POLL_DELAY_MS = 250
-KEYS_HELP = "h hint · l list · n next exercise · r re-run · q quit"
+POLL_DELAY_MS = 250  # --poll: how often every exercise file is looked at
+TICK_S = 0.25  # while a check runs, the spinner's elapsed time is redrawn this often
+SPINNER_AFTER_S = 0.3  # … once it has run this long (most verdicts come sooner)
+IDLE_WAKE_S = 1.0
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", "___jb_tmp___", "___jb_old___")
+
+
+# ---- events -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileSaved:
+    path: Path
+
+
+@dataclass(frozen=True)
+class KeyPressed:
+    key: str  # one character, or a name: up, down, enter, esc, backspace, pageup, …
+
+
+@dataclass(frozen=True)
+class VerdictArrived:
+    check_id: str
+    result: CheckResult
+
+
+@dataclass(frozen=True)
+class DetailArrived:
+    """A follow-up to a verdict: its simplest failing case (None when none was found)."""
+
+    check_id: str
+    simplest: dict | None
+
+
+@dataclass(frozen=True)
+class WorkerRestarted:
+    pass
+
+
+@dataclass(frozen=True)
+class WorkerFailed:
+    pass
+
+
+@dataclass(frozen=True)
+class WorkerNote:
+    """Any other message from the worker (kept for what later versions send)."""
+
+    message: dict
+
+
+@dataclass(frozen=True)
+class WatcherFailed:
+    error: str
+
+
+@dataclass(frozen=True)
+class Resized:
+    pass
+
+
+Event = FileSaved | KeyPressed | VerdictArrived | DetailArrived | WorkerRestarted | WorkerFailed | WorkerNote | WatcherFailed | Resized
+
+
+def worker_event(message: dict) -> Event | None:
+    """The event a worker message is, or None for one watch does not act on."""
+    kind = message.get("type")
+    if kind == "result":
+        return VerdictArrived(str(message["id"]), CheckResult.from_json(message["result"]))
+    if kind == "detail":
+        return DetailArrived(str(message["id"]), message.get("simplest"))
+    if kind == "worker_restarted":
+        return WorkerRestarted()
+    if kind == "worker_failed":
+        return WorkerFailed()
+    if kind in ("ready", "cancelled"):
+        return None
+    return WorkerNote(message)
+
+
+class _WorkerMessages:
+    """What the worker client puts messages on: each becomes a typed event on the loop's queue."""
+
+    def __init__(self, events: queue.Queue) -> None:
+        self.events = events
+
+    def put(self, message: dict) -> None:
+        event = worker_event(message)
+        if event is not None:
+            self.events.put(event)
 
 
 def is_exercise_source(path: str) -> bool:
@@ -46,213 +136,407 @@ def is_exercise_source(path: str) -> bool:
 
 
 @dataclass
-class Screen:
-    """What the loop last decided to show."""
+class Running:
+    check_id: str
+    digest: str
+    started: float
+    limit_s: float
 
-    banner: Text | None = None
+
+@dataclass
+class Options:
+    manual_run: bool = False
+    poll: bool = False
+    auto_advance: bool = False
+    edit_command: str | None = None  # --edit-cmd; else $VISUAL or $EDITOR
+
+
+@dataclass
+class _Shown:
+    """What the loop shows about the exercise on screen."""
+
     result: CheckResult | None = None
-    checking: bool = False
-    message: str = ""
+    result_id: str | None = None  # the check whose verdict is shown (its details may follow)
+    passed: logic.Recorded | None = None
     hint: logic.HintView | None = None
-    show_list: bool = False
-    extra: list = field(default_factory=list)
+    banner: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 class WatchLoop:
-    def __init__(self, session: logic.Session, manual_run: bool, poll: bool) -> None:
+    def __init__(self, session: logic.Session, options: Options | None = None, terminal: "TerminalKeys | None" = None) -> None:
         self.session = session
-        self.manual_run = manual_run
-        self.poll = poll
-        self.events: queue.Queue[dict] = queue.Queue()
+        self.options = options or Options()
+        self.terminal = terminal
+        self.events: queue.Queue[Event] = queue.Queue()
         self.stop = threading.Event()
-        self.worker = WorkerClient(parallel=1, log_path=session.workspace.worker_log, messages=self.events)
+        self.keys_paused = threading.Event()
+        self.keys_idle = threading.Event()
+        self.worker = WorkerClient(parallel=1, log_path=session.workspace.worker_log, messages=_WorkerMessages(self.events))  # type: ignore[arg-type]
         self.exercise: Exercise | None = session.current()
-        self.running_id: str | None = None
-        self.last_result_id: str | None = None  # the check whose verdict is on screen
-        self.running_digest: str | None = None
-        self.checked_digest: str | None = None
-        self.screen = Screen()
+        self.running: dict[str, Running] = {}  # by exercise name
+        self.checked: dict[str, str] = {}  # exercise name → digest of the content last given a verdict
+        self.shown = _Shown()
+        self.message = ""
+        self.list_view: ListView | None = None
+        self.ending: logic.Ending | None = None
+        self.drawn = False
 
     # ---- the loop -------------------------------------------------------------------
 
     def run(self) -> int:
         self._start_threads()
-        if self.exercise is None:
-            self.screen.banner = Text("Every exercise is done. 🎉 `mlkata list` shows them all.", style="bold green")
-        else:
-            self._check_current(force=True)
-        self._draw()
+        if self.exercise is None or self._all_done():
+            self.ending = logic.ending(self.session)
+            if self.exercise is None:
+                self.exercise = self.session.curriculum.exercises[-1] if self.session.curriculum.exercises else None
+        if self.exercise is not None:
+            self.session.begin(self.exercise)
+            self._check(self.exercise, force=True)  # draws the first screen
+        if not self.drawn:
+            self._draw()
         try:
             while not self.stop.is_set():
                 try:
-                    event = self.events.get(timeout=0.5)
+                    event = self.events.get(timeout=self._wake_in())
                 except queue.Empty:
+                    if self._shown_check() is not None:
+                        self._draw()  # the spinner's elapsed time
                     continue
-                self._handle(event)
+                self.handle(event)
         except KeyboardInterrupt:
             pass
         finally:
             self.stop.set()
             self.worker.close()
-        render.console.print(Text("Bye! Your progress is saved.", style="dim"))
         return 0
 
-    def _handle(self, event: dict) -> None:
-        kind = event.get("type")
-        if kind == "file":
-            self._on_file_change()
-        elif kind == "key":
-            self._on_key(event["key"])
-        elif kind == "result":
-            self._on_result(event["id"], CheckResult.from_json(event["result"]))
-        elif kind == "detail":
-            self._on_detail(event["id"], event.get("simplest"))
-        elif kind == "resize":
+    def _wake_in(self) -> float:
+        running = self._shown_check()
+        return TICK_S if running is not None else IDLE_WAKE_S
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, FileSaved):
+            self._on_saved(event.path)
+        elif isinstance(event, KeyPressed):
+            self._on_key(event.key)
+        elif isinstance(event, VerdictArrived):
+            self._on_verdict(event.check_id, event.result)
+        elif isinstance(event, DetailArrived):
+            self._on_detail(event.check_id, event.simplest)
+        elif isinstance(event, Resized):
             self._draw()
-        elif kind == "watcher_failed":
-            self.screen.message = (
-                f"Watching files failed ({event['error']}). "
+        elif isinstance(event, WatcherFailed):
+            self.message = (
+                f"Watching files failed ({event.error}). "
                 "Restart with `mlkata watch --poll`, or `mlkata watch --manual-run` and press r to check."
             )
             self._draw()
-        elif kind == "worker_failed":
-            self.screen.message = "The check worker keeps failing; see .mlkata/worker.log. Press r to try again."
-            self.running_id = None
-            self.screen.checking = False
+        elif isinstance(event, WorkerFailed):
+            self.message = "The check worker keeps failing; see .mlkata/worker.log. Press r to try again."
+            self.running.clear()
             self._draw()
-        elif kind == "worker_restarted":
-            self.screen.message = "The check worker stopped unexpectedly and was restarted."
+        elif isinstance(event, WorkerRestarted):
+            self.message = "The check worker stopped unexpectedly and was restarted."
 
-    # ---- reactions ------------------------------------------------------------------
+    # ---- saves and verdicts ---------------------------------------------------------
 
-    def _on_file_change(self) -> None:
-        if self.exercise is None or self.manual_run:
+    def _on_saved(self, path: Path) -> None:
+        exercise = self.session.exercise_at(path)
+        if exercise is None or self.options.manual_run:
             return
-        self._check_current(force=False)
+        if exercise is not self.exercise:
+            if not self._changed(exercise):
+                return  # touched, not changed: not worth leaving the exercise on screen
+            self.session.set_current(exercise)
+            self._show(exercise)
+        self.shown.banner = ""
+        self._check(exercise, force=False)
 
-    def _on_key(self, key: str) -> None:
-        if key in ("q", "\x04"):
-            self.stop.set()
-            return
-        self.screen.message = ""
-        if key == "r":
-            self._check_current(force=True)
-        elif key == "h" and self.exercise is not None:
-            self.screen.hint = logic.next_hint(self.session, self.exercise.name, show_all=False)
-        elif key == "l":
-            self.screen.show_list = not self.screen.show_list
-        elif key == "n":
-            self._skip_to_next()
-        else:
-            return
-        self._draw()
+    def _changed(self, exercise: Exercise) -> bool:
+        try:
+            text = self.session.workspace.file_for(exercise).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return True
+        return digest(text) not in (self.checked.get(exercise.name), getattr(self.running.get(exercise.name), "digest", None))
 
-    def _on_result(self, check_id: str, result: CheckResult) -> None:
-        if check_id != self.running_id or self.exercise is None:
+    def _on_verdict(self, check_id: str, result: CheckResult) -> None:
+        name = next((n for n, r in self.running.items() if r.check_id == check_id), None)
+        if name is None:
             return  # a cancelled or superseded check
-        self.running_id = None
-        self.last_result_id = check_id
-        self.screen.checking = False
-        self.checked_digest = result.source_digest
-        finished = self.exercise
-        moved_to = self.session.record(finished, result)
-        self.screen.result = result
-        if result.passed:
-            self.screen.banner = render.moved_on(finished, moved_to)
-            if moved_to is not None:
-                self._switch_to(moved_to)
-                self._check_current(force=True)
+        del self.running[name]
+        exercise = self.session.curriculum.find(name)
+        if exercise is None:
+            return
+        if self._disk_digest(exercise) != result.source_digest:
+            # The file changed while this ran (a save the watcher has not reported yet,
+            # or one it missed): that content is what needs a verdict.
+            self._check(exercise, force=False)
+            self._draw()
+            return
+        self.checked[name] = result.source_digest
+        recorded = self.session.record(exercise, result)
+        if exercise is not self.exercise:
+            icon = render.STYLE[result.status][0]
+            self.shown.notes = [f"{icon} {name}: {result.status.label}", *self.shown.notes][:3]
+            self._draw()
+            return
+        self.shown.result, self.shown.result_id = result, check_id
+        self.shown.passed = recorded if result.passed else None
+        if recorded.all_done and result.passed:
+            self.ending = logic.ending(self.session)
+        elif result.passed and self.options.auto_advance and recorded.next_exercise is not None:
+            self.shown.banner = f"✓ {exercise.name} passed! Next: {recorded.next_exercise.name}"
+            self._go_to(recorded.next_exercise)
+            return
         self._draw()
 
     def _on_detail(self, check_id: str, simplest: dict | None) -> None:
         """The simplest failing case of the verdict on screen arrived (or none was found)."""
-        result = self.screen.result
-        if check_id != self.last_result_id or result is None or not result.seeking_simplest:
+        result = self.shown.result
+        if check_id != self.shown.result_id or result is None or not result.seeking_simplest:
             return
-        self.screen.result = with_simplest(result, simplest)
+        self.shown.result = with_simplest(result, simplest)
         self._draw()
 
-    def _skip_to_next(self) -> None:
+    def _disk_digest(self, exercise: Exercise) -> str | None:
+        try:
+            return digest(self.session.workspace.file_for(exercise).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _check(self, exercise: Exercise, force: bool) -> None:
+        """Check `exercise`'s file unless this exact content is being or was checked."""
+        request = self.session.request_for(exercise)
+        if isinstance(request, CheckResult):  # missing or unreadable: say so, wait for it
+            self._cancel(exercise)
+            self.checked.pop(exercise.name, None)
+            if exercise is self.exercise:
+                self.shown.result, self.shown.passed = request, None
+                self._draw()
+            return
+        running = self.running.get(exercise.name)
+        if not force and request.source_digest in (getattr(running, "digest", None), self.checked.get(exercise.name)):
+            return
+        self._cancel(exercise)
+        self._submit(exercise, request)
+
+    def _submit(self, exercise: Exercise, request: CheckRequest) -> None:
+        check_id = self.worker.submit(request)
+        self.running[exercise.name] = Running(check_id, request.source_digest, time.monotonic(), request.timeout_s)
+        if exercise is self.exercise:
+            self._draw()
+
+    def _cancel(self, exercise: Exercise) -> None:
+        running = self.running.pop(exercise.name, None)
+        if running is not None:
+            self.worker.cancel(running.check_id)
+
+    def _shown_check(self) -> Running | None:
+        return self.running.get(self.exercise.name) if self.exercise is not None else None
+
+    # ---- moving around --------------------------------------------------------------
+
+    def _show(self, exercise: Exercise) -> None:
+        self.exercise = exercise
+        self.shown = _Shown(notes=self.shown.notes)
+        self.ending = None if not self._all_done() else self.ending
+        self.session.begin(exercise)
+
+    def _go_to(self, exercise: Exercise) -> None:
+        """Make `exercise` current and show it, checked."""
+        self.session.set_current(exercise)
+        banner = self.shown.banner
+        self._show(exercise)
+        self.shown.banner = banner
+        self.list_view = None
+        self._check(exercise, force=True)
+        self._draw()
+
+    def _next(self) -> None:
         following = self.session.next_pending(self.exercise)
         if following is None or following is self.exercise:
-            self.screen.message = "There is no other pending exercise."
+            self.message = "There is no other pending exercise." if not self._all_done() else "Every exercise is done. `l` lists them to revisit."
             return
-        self.session.set_current(following)
-        self._switch_to(following)
-        self.screen.banner = None
-        self._check_current(force=True)
+        self._go_to(following)
 
-    def _switch_to(self, exercise: Exercise) -> None:
-        self.exercise = exercise
-        self.screen.result = None
-        self.screen.hint = None
-        self.checked_digest = None
+    def _all_done(self) -> bool:
+        names = {e.name for e in self.session.curriculum.exercises}
+        return bool(names) and names <= self.session.progress.done
 
-    # ---- checks ---------------------------------------------------------------------
+    # ---- keys -----------------------------------------------------------------------
 
-    def _check_current(self, force: bool) -> None:
-        """Check the current file unless this exact content is being or was checked."""
-        assert self.exercise is not None
-        request = self.session.request_for(self.exercise)
-        if isinstance(request, CheckResult):  # missing or unreadable: say so, wait for it
-            self._cancel_running()
-            self.screen.checking = False
-            self.screen.result = request
-            self.checked_digest = None
+    def _on_key(self, key: str) -> None:
+        if key == "\x04":
+            self.stop.set()
+            return
+        if self.list_view is not None:
+            self._on_list_key(key)
             self._draw()
             return
-        if not force and request.source_digest in (self.running_digest, self.checked_digest):
+        if key in ("q", "esc"):
+            self.stop.set()
             return
-        self._cancel_running()
-        self._submit(request)
-
-    def _submit(self, request: CheckRequest) -> None:
-        self.running_id = self.worker.submit(request)
-        self.running_digest = request.source_digest
-        self.screen.checking = True
+        self.message = ""
+        if key == "r":
+            if self.exercise is not None:
+                self.shown.banner = ""
+                self._check(self.exercise, force=True)
+        elif key == "h" and self.exercise is not None:
+            self.shown.hint = logic.next_hint(self.session, self.exercise.name, show_all=False)
+        elif key == "l":
+            self._open_list()
+        elif key == "n":
+            self._next()
+            return
+        elif key == "e":
+            self._edit()
+        else:
+            return
         self._draw()
 
-    def _cancel_running(self) -> None:
-        if self.running_id is not None:
-            self.worker.cancel(self.running_id)
-        self.running_id = None
-        self.running_digest = None
+    def _open_list(self) -> None:
+        rows = logic.list_rows(self.session)
+        selected = self.exercise.name if self.exercise is not None else (rows[0].name if rows else "")
+        self.list_view = ListView(rows=rows, selected=selected)
+
+    def _on_list_key(self, key: str) -> None:
+        view = self.list_view
+        assert view is not None
+        if view.confirm_reset is not None:
+            name, view.confirm_reset = view.confirm_reset, None
+            if key == "y":
+                exercise, backup = logic.reset_exercise(self.session, name)
+                self.checked.pop(name, None)
+                where = f"; your file is kept at {backup.relative_to(self.session.workspace.root)}" if backup else ""
+                self.message = f"Restored the stub of {name}{where}."
+                view.rows = logic.list_rows(self.session)
+                if exercise is self.exercise:
+                    self.shown = _Shown(notes=self.shown.notes)
+                    self._check(exercise, force=True)
+            else:
+                self.message = f"{name} was not reset."
+            return
+        if view.searching:
+            if key in ("enter", "esc"):
+                view.searching = False
+                if key == "esc":
+                    view.query = ""
+            elif key == "backspace":
+                view.query = view.query[:-1]
+            elif len(key) == 1 and key.isprintable():
+                view.query += key
+            self._keep_selection_visible()
+            return
+        visible = view.visible()
+        index = view.selected_index()
+        moves = {"down": 1, "j": 1, "up": -1, "k": -1, "pagedown": 10, "pageup": -10, "home": -len(view.rows), "end": len(view.rows)}
+        self.message = ""
+        if key in ("q", "esc"):
+            self.list_view = None
+        elif key in moves and visible:
+            view.selected = visible[max(0, min(len(visible) - 1, index + moves[key]))].name
+        elif key == "/":
+            view.searching, view.query = True, ""
+        elif key in ("d", "p", "a"):
+            view.filter = {"d": "done", "p": "pending", "a": "all"}[key]
+            self._keep_selection_visible()
+        elif key == "f":
+            view.filter = FILTERS[(FILTERS.index(view.filter) + 1) % len(FILTERS)]
+            self._keep_selection_visible()
+        elif key == "enter" and visible:
+            target = self.session.curriculum.get(visible[index].name)
+            self.list_view = None
+            self.shown.banner = ""
+            self._go_to(target)
+        elif key == "r" and visible:
+            view.confirm_reset = visible[index].name
+
+    def _keep_selection_visible(self) -> None:
+        view = self.list_view
+        assert view is not None
+        visible = view.visible()
+        if visible and view.selected not in {row.name for row in visible}:
+            view.selected = visible[0].name
+
+    # ---- the editor -----------------------------------------------------------------
+
+    def editor_command(self) -> list[str] | None:
+        chosen = self.options.edit_command or os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        return shlex.split(chosen) if chosen and chosen.strip() else None
+
+    def _edit(self) -> None:
+        if self.exercise is None:
+            return
+        command = self.editor_command()
+        if command is None:
+            self.message = "No editor set: export EDITOR (or VISUAL), or start with `mlkata watch --edit-cmd 'code --wait'`."
+            return
+        file = self.session.workspace.file_for(self.exercise)
+        self._pause_keys()
+        try:
+            with (self.terminal.suspended() if self.terminal is not None else _nothing()):
+                code = subprocess.call([*command, str(file)])
+        except OSError as error:
+            self.message = f"Could not start the editor {command[0]!r}: {error.strerror or error}."
+            return
+        finally:
+            self._resume_keys()
+        if code != 0:
+            self.message = f"The editor exited with code {code}."
+        self._check(self.exercise, force=False)
+
+    def _pause_keys(self) -> None:
+        """Stop reading keys (the editor reads the terminal now) and wait until the reader has."""
+        self.keys_idle.clear()
+        self.keys_paused.set()
+        self.keys_idle.wait(timeout=1.0)
+
+    def _resume_keys(self) -> None:
+        self.keys_paused.clear()
 
     # ---- drawing --------------------------------------------------------------------
 
+    def screen(self) -> WatchScreen:
+        """Everything the next frame shows, as data."""
+        exercise = self.exercise
+        running = self._shown_check()
+        checking = None
+        if running is not None and exercise is not None:
+            checking = Checking(exercise.name, running.started, running.limit_s, time.monotonic() - running.started)
+        command = self.editor_command()
+        return WatchScreen(
+            curriculum=self.session.curriculum,
+            exercise=exercise,
+            file=self.session.workspace.file_for(exercise) if exercise is not None else None,
+            done=len(self.session.progress.done & {e.name for e in self.session.curriculum.exercises}),
+            total=len(self.session.curriculum.exercises),
+            checking=checking,
+            result=self.shown.result,
+            passed=self.shown.passed,
+            banner=self.shown.banner,
+            hint=self.shown.hint,
+            message=self.message,
+            manual_run=self.options.manual_run,
+            list_view=self.list_view,
+            ending=self.ending,
+            editor=shlex.join(command) if command else "",
+            notes=list(self.shown.notes),
+        )
+
     def _draw(self) -> None:
-        console = render.console
-        parts = []
-        if self.screen.banner is not None:
-            parts.append(self.screen.banner)
-        if self.exercise is not None:
-            parts.append(render.exercise_header(self.session.curriculum, self.exercise, self.session.workspace.file_for(self.exercise)))
-        parts.append(render.progress_bar(len(self.session.progress.done), len(self.session.curriculum.exercises)))
-        parts.append(render.rule())
-        if self.screen.checking:
-            parts.append(Text("⠿ checking…", style="dim"))
-        elif self.screen.result is not None:
-            parts.append(render.verdict(self.screen.result))
-        if self.screen.hint is not None:
-            parts.append(render.hint(self.screen.hint))
-        if self.screen.show_list:
-            parts.append(render.list_table(logic.list_rows(self.session)))
-        if self.screen.message:
-            parts.append(Text(self.screen.message, style="bold yellow"))
-        parts.append(render.rule())
-        mode = "manual run: press r to check" if self.manual_run else "watching for saves"
-        parts.append(Text(f"{mode} · {KEYS_HELP}", style="dim"))
-        console.clear()
-        console.print(Group(*parts))
+        render.draw_watch(self.screen())
+        self.drawn = True
 
     # ---- producers ------------------------------------------------------------------
 
     def _start_threads(self) -> None:
-        if not self.manual_run:
-            threading.Thread(target=self._watch_files, daemon=True).start()
+        if not self.options.manual_run:
+            target = self._poll_files if self.options.poll else self._watch_files
+            threading.Thread(target=target, daemon=True).start()
         threading.Thread(target=self._read_keys, daemon=True).start()
         try:
-            signal.signal(signal.SIGWINCH, lambda *_: self.events.put({"type": "resize"}))
+            signal.signal(signal.SIGWINCH, lambda *_: self.events.put(Resized()))
         except (ValueError, AttributeError):
             pass
 
@@ -266,52 +550,112 @@ class WatchLoop:
                 watch_filter=lambda _change, path: is_exercise_source(os.path.relpath(path, folder)),
                 stop_event=self.stop,
                 step=WATCH_STEP_MS,
-                force_polling=self.poll or None,
-                poll_delay_ms=POLL_DELAY_MS,
                 yield_on_timeout=False,
                 raise_interrupt=False,
             ):
-                current = self.session.workspace.file_for(self.exercise) if self.exercise else None
-                if current is not None and any(Path(path) == current for _, path in changes):
-                    self.events.put({"type": "file"})
+                for path in sorted({Path(path) for _, path in changes}):
+                    self.events.put(FileSaved(path))
         except Exception as error:  # noqa: BLE001 - reported to the user, with fallbacks
             if not self.stop.is_set():
-                self.events.put({"type": "watcher_failed", "error": str(error) or type(error).__name__})
+                self.events.put(WatcherFailed(str(error) or type(error).__name__))
+
+    def _poll_files(self) -> None:
+        """--poll: look at every exercise file every POLL_DELAY_MS.
+
+        For mounts where change events do not arrive (WSL /mnt, network and container
+        mounts). A file counts as saved when its size, change time, inode or, for the
+        exercise on screen, its content differs from the last look, so quick saves
+        within one timestamp tick are seen too.
+        """
+        try:
+            files = [self.session.workspace.file_for(e) for e in self.session.curriculum.exercises]
+            seen = {file: _look(file) for file in files}
+            shown_content: dict[Path, bytes | None] = {}
+            while not self.stop.wait(POLL_DELAY_MS / 1000):
+                shown = self.session.workspace.file_for(self.exercise) if self.exercise is not None else None
+                for file in files:
+                    now = _look(file)
+                    changed = now != seen[file]
+                    seen[file] = now
+                    if file == shown:
+                        content = _read_bytes(file)
+                        changed = changed or (file in shown_content and content != shown_content[file])
+                        shown_content = {file: content}
+                    if changed:
+                        self.events.put(FileSaved(file))
+        except Exception as error:  # noqa: BLE001 - reported to the user, with fallbacks
+            if not self.stop.is_set():
+                self.events.put(WatcherFailed(str(error) or type(error).__name__))
 
     def _read_keys(self) -> None:
         fd = sys.stdin.fileno()
         while not self.stop.is_set():
-            try:
-                ready, _, _ = select.select([fd], [], [], 0.2)
-            except (OSError, ValueError):
-                return
-            if not ready:
+            if self.keys_paused.is_set():
+                self.keys_idle.set()
+                time.sleep(0.05)
                 continue
             try:
-                data = os.read(fd, 32)
+                ready, _, _ = select.select([fd], [], [], 0.1)
+            except (OSError, ValueError):
+                return
+            if not ready or self.keys_paused.is_set():
+                continue
+            try:
+                data = os.read(fd, 64)
             except OSError:
                 return
             if not data:
                 return  # stdin closed: no keys, but saves still work
             for key in keys_in(data.decode(errors="ignore")):
-                self.events.put({"type": "key", "key": key})
+                self.events.put(KeyPressed(key))
+
+
+def _look(file: Path) -> tuple | None:
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _read_bytes(file: Path) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError:
+        return None
+
+
+ESCAPES = {
+    "[A": "up", "[B": "down", "[C": "right", "[D": "left", "OA": "up", "OB": "down", "OC": "right", "OD": "left",
+    "[H": "home", "[F": "end", "OH": "home", "OF": "end", "[1~": "home", "[4~": "end", "[7~": "home", "[8~": "end",
+    "[5~": "pageup", "[6~": "pagedown", "[3~": "delete", "[2~": "insert",
+}
+NAMED = {"\r": "enter", "\n": "enter", "\x7f": "backspace", "\x08": "backspace", "\t": "tab"}
 
 
 def keys_in(typed: str) -> list[str]:
-    """Single-character keys from terminal input; escape sequences (arrows, Home, F-keys) are dropped."""
+    """The keys in a piece of terminal input: characters (letters lowercased), or names
+    for arrows, Home/End, Page Up/Down, Enter, Backspace and Esc; other sequences are dropped."""
     keys = []
     i = 0
     while i < len(typed):
         char = typed[i]
         if char == "\x1b":
-            i += 1
-            if i < len(typed) and typed[i] in "[O":  # CSI or SS3: runs to a final letter or ~
+            if i + 1 >= len(typed) or typed[i + 1] not in "[O":
+                keys.append("esc")  # a lone Esc (an escape sequence arrives in one piece)
                 i += 1
+                continue
+            start = i + 1
+            i += 2
+            if typed[start] == "[":  # CSI: runs to a final letter or ~
                 while i < len(typed) and not (typed[i].isalpha() or typed[i] == "~"):
                     i += 1
             i += 1
+            name = ESCAPES.get(typed[start:i])
+            if name is not None:
+                keys.append(name)
             continue
-        keys.append(char.lower())
+        keys.append(NAMED.get(char, char.lower() if char.isalpha() else char))
         i += 1
     return keys
 
@@ -323,18 +667,30 @@ def wsl_mount_hint(root: Path) -> str | None:
     return None
 
 
-def run_watch(session: logic.Session, manual_run: bool = False, poll: bool = False) -> int:
+def run_watch(session: logic.Session, options: Options | None = None) -> int:
+    options = options or Options()
     hint = wsl_mount_hint(session.workspace.root)
-    if hint and not poll:
+    if hint and not options.poll:
         render.notice(hint)
-    with _terminal_keys():
-        return WatchLoop(session, manual_run=manual_run, poll=poll).run()
+    with TerminalKeys() as terminal:
+        code = WatchLoop(session, options, terminal).run()
+    render.goodbye(logic.come_back_command(session.workspace.root))
+    return code
 
 
-class _terminal_keys:
-    """Keys arrive one at a time without echo; the terminal is restored on any exit."""
-
+class _nothing:
     def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
+class TerminalKeys:
+    """Keys arrive one at a time without echo; the terminal is restored on any exit,
+    and for the time an editor runs in it."""
+
+    def __enter__(self) -> "TerminalKeys":
         self.saved = None
         try:
             import termios
@@ -348,8 +704,30 @@ class _terminal_keys:
         return self
 
     def __exit__(self, *exc_info):
+        self._restore()
+        return False
+
+    def _restore(self) -> None:
         if self.saved is not None:
             import termios
 
             termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self.saved)
+
+    def suspended(self) -> "_Suspended":
+        return _Suspended(self)
+
+
+class _Suspended:
+    def __init__(self, keys: TerminalKeys) -> None:
+        self.keys = keys
+
+    def __enter__(self):
+        self.keys._restore()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.keys.saved is not None:
+            import tty
+
+            tty.setcbreak(sys.stdin.fileno())
         return False

@@ -28,11 +28,14 @@ Your exercises are in `exercises/`, one folder per MLAB day. Start with:
 
     mlkata watch
 
-Save a file and the check runs at once. In watch mode: `h` hint, `l` list, `n` next
-exercise, `r` re-run, `q` quit. Elsewhere: `mlkata list`, `mlkata hint`, `mlkata run`,
-`mlkata reset NAME` (keeps a backup), `mlkata solution NAME` (once done).
+Save a file and the check runs at once. In watch mode: `h` hint, `l` list (move with
+the arrows or j/k, `/` to search, Enter to go there), `n` next exercise, `e` edit,
+`r` re-run, `q` quit. Elsewhere: `mlkata list`, `mlkata hint`, `mlkata run`,
+`mlkata reset` (keeps a backup), `mlkata solution` (once done); each takes an exercise
+name, number or file, and defaults to the current one.
 
 Progress lives in `.mlkata/state.json`; backups of reset files in `.mlkata/backups/`.
+Once an exercise passes, its reference solution is copied to `solutions/`.
 """
 
 
@@ -59,6 +62,13 @@ class Workspace:
     @property
     def exercises_dir(self) -> Path:
         return self.root / "exercises"
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    def solution_file(self, exercise: Exercise) -> Path:
+        return self.solutions_dir / exercise.section / f"{exercise.name}.py"
 
     @property
     def config_path(self) -> Path:
@@ -95,31 +105,94 @@ def find(start: Path | None = None) -> Workspace:
 
 
 def init(target: Path, curriculum: Curriculum) -> Workspace:
-    """Create a new workspace at `target`; refuse if anything is already there."""
-    target = target.resolve()
-    for folder in (target, *target.parents):
-        if (folder / MARKER).is_dir():
+    """Create a new workspace at `target`; refuse if anything is already there.
+
+    A path that cannot hold a workspace (under a file, not writable, too long) is refused
+    with one line; if creating fails halfway, what was created is removed again.
+    """
+    target = Path(os.path.abspath(target))
+    try:
+        _refuse_unusable(target)
+        target = target.resolve()
+        for folder in (target, *target.parents):
+            if (folder / MARKER).is_dir():
+                raise MlkataError(
+                    f"{folder} is already an mlkata workspace; nothing was changed. "
+                    "Run `mlkata watch` there, or choose another folder."
+                )
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise MlkataError(
-                f"{folder} is already an mlkata workspace; nothing was changed. "
-                "Run `mlkata watch` there, or choose another folder."
+                f"{target} already exists and is not empty; nothing was changed. "
+                "Choose a new folder: `mlkata init NEW_FOLDER`."
             )
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise MlkataError(
-            f"{target} already exists and is not empty; nothing was changed. "
-            "Choose a new folder: `mlkata init NEW_FOLDER`."
-        )
+        created = _first_missing(target)
+    except OSError as error:
+        raise MlkataError(f"Cannot create a workspace in {target}: {error.strerror or error}; nothing was changed.") from None
     workspace = Workspace(target)
-    workspace.meta.mkdir(parents=True)
-    if not curriculum.pack.is_builtin:
-        workspace.config_path.write_text(json.dumps({"pack": str(curriculum.pack.root)}, indent=2) + "\n", encoding="utf-8")
-    for exercise in curriculum.exercises:
-        _copy_new(exercise.stub_path, workspace.file_for(exercise))
-    (target / "README.md").write_text(WORKSPACE_README, encoding="utf-8")
-    (target / ".gitignore").write_text(".mlkata/\n__pycache__/\n", encoding="utf-8")
-    first = curriculum.exercises[0].name if curriculum.exercises else None
-    known = {exercise.name for exercise in curriculum.exercises}
-    state.save(workspace.state_path, state.Progress(current=first, known=known))
+    try:
+        workspace.meta.mkdir(parents=True)
+        if not curriculum.pack.is_builtin:
+            workspace.config_path.write_text(json.dumps({"pack": str(curriculum.pack.root)}, indent=2) + "\n", encoding="utf-8")
+        for exercise in curriculum.exercises:
+            _copy_new(exercise.stub_path, workspace.file_for(exercise))
+        (target / "README.md").write_text(WORKSPACE_README, encoding="utf-8")
+        (target / ".gitignore").write_text(".mlkata/\n__pycache__/\n", encoding="utf-8")
+        first = curriculum.exercises[0].name if curriculum.exercises else None
+        known = {exercise.name for exercise in curriculum.exercises}
+        state.save(workspace.state_path, state.Progress(current=first, known=known))
+    except OSError as error:
+        _remove_created(target, created)
+        raise MlkataError(f"Cannot create a workspace in {target}: {error.strerror or error}; nothing was changed.") from None
     return workspace
+
+
+def _refuse_unusable(target: Path) -> None:
+    """One clear line for a path that can never be a workspace folder."""
+    if any(len(part.encode()) > 255 for part in target.parts):
+        raise MlkataError(f"Cannot create a workspace in {target}: a folder name is too long; nothing was changed.")
+    for folder in reversed((target, *target.parents)):
+        if folder.exists() and not folder.is_dir():
+            raise MlkataError(f"Cannot create a workspace in {target}: {folder} is a file, not a folder; nothing was changed.")
+        if not folder.exists():
+            parent = folder.parent
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise MlkataError(f"Cannot create a workspace in {target}: {parent} is not writable; nothing was changed.")
+            break
+
+
+def _first_missing(target: Path) -> Path | None:
+    """The outermost folder of `target` that does not exist yet (what init creates)."""
+    missing = None
+    for folder in (target, *target.parents):
+        if folder.exists():
+            break
+        missing = folder
+    return missing
+
+
+def _remove_created(target: Path, created: Path | None) -> None:
+    if created is not None:
+        shutil.rmtree(created, ignore_errors=True)
+    elif target.is_dir():  # an empty folder that existed: empty it again
+        for child in target.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+
+def write_solution(workspace: Workspace, exercise: Exercise) -> Path | None:
+    """Copy the reference solution into the workspace's solutions/ (once it is unlocked)."""
+    destination = workspace.solution_file(exercise)
+    try:
+        content = exercise.solution_path.read_bytes()
+        if destination.exists() and destination.read_bytes() == content:
+            return destination
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(destination, content)
+    except OSError:
+        return None  # a read-only workspace: `mlkata solution` still shows it
+    return destination
 
 
 def add_missing_stubs(workspace: Workspace, curriculum: Curriculum, known: set[str]) -> list[Exercise]:

@@ -7,7 +7,7 @@ import re
 from benchmarks import proc
 from benchmarks.figures import Figure, median, p95, percentile
 from benchmarks.saves import SAVE_STYLES, failing_versions, with_token
-from benchmarks.watch_terminal import ANSI
+from benchmarks.ptydriver import ANSI
 from mlkata.curriculum import load_curriculum
 
 
@@ -62,3 +62,30 @@ def test_screen_text_drops_colours_and_links():
     raw = "\x1b]8;id=1;file:///w/exercises/a/b.py\x1b\\\x1b[1;36mexercises/a/b.py\x1b[0m\x1b]8;;\x1b\\"
     assert ANSI.sub("", raw) == "exercises/a/b.py"
     assert re.search(r"exercises/a/b\.py", ANSI.sub("", raw))
+
+
+def test_readme_figures_are_written_between_the_markers_only():
+    from benchmarks import readme
+
+    figures = [
+        Figure("save → verdict on screen, median", 61.0, "ms", "≤ 100 ms", 100, baseline=2400.0, samples=[60.0, 62.0]),
+        Figure("save → verdict on screen, p95", 90.0, "ms", "≤ 250 ms", 250),
+        Figure("of which: save noticed (watchfiles)", 25.0, "ms"),
+        Figure("within it: check process, fork → verdict", 30.0, "ms"),
+    ]
+    text = f"# mlkata\n\nbefore\n{readme.BEGIN}\nold figures\n{readme.END}\nafter\n"
+    written = readme.replace_block(text, readme.block(figures, 2, (1.0, 1.2), quick=False))
+    assert written.startswith("# mlkata\n\nbefore\n") and written.endswith(f"{readme.END}\nafter\n")
+    assert "old figures" not in written
+    assert "**61 ms**" in written and "2400 ms (39× slower)" in written and "(2 saves" in written
+    assert "Of the 61 ms, about 25 ms" in written
+    assert readme.BEGIN in readme.README.read_text() and readme.END in readme.README.read_text()
+
+
+def test_the_hardening_report_updates_the_readme_count():
+    from tests.hardening_report import README, README_COUNT, update_readme
+
+    figures = {"cases tried": 90, "hangs": 0, "false passes": 0, "lost files": 1}
+    assert "(90 cases; 0 hangs, 0 false passes, 0 lost files)" not in update_readme("x (85 cases; 0 hangs, 0 false passes, 0 lost files) y", figures)
+    assert update_readme("x (85 cases; 0 hangs, 0 false passes, 0 lost files) y", figures) == "x (90 cases; 0 hangs, 0 false passes, 1 lost files) y"
+    assert README_COUNT.search(README.read_text())

@@ -3,7 +3,8 @@
 Learner code goes through the real check worker (the session `worker` fixture), through
 `mlkata run`, and through `mlkata watch` in a pseudo-terminal. Workspace and progress
 cases drive `mlkata init`/`reset`/`list` and the state functions. Every case records a
-row in `LEDGER`; a full run of this file writes the table to docs/hardening.md.
+row in `LEDGER`; `python -m tests.hardening_report` runs this file and writes the table
+to docs/hardening.md (running the tests never writes it).
 """
 
 from __future__ import annotations
@@ -34,30 +35,13 @@ from mlkata.protocol import CheckResult, Status
 from mlkata.requests import build_request, digest
 from tests.checking import explanation
 from tests.hardening_cases import CASES, LEDGER, RIGHT, WRONG, WRONG_BODY, LearnerCase, Row
-from tests.pty_watch import WatchTerminal
+from benchmarks.ptydriver import Terminal, watch as start_watch
 
 CURRICULUM = load_curriculum()
 IDENTITY = CURRICULUM.get("identity_matrix")
 IDENTITY_PATH = IDENTITY.relative_path.as_posix()
 HANG_MARGIN_S = 20.0  # beyond the time limit: no verdict by then is a hang
 MLKATA = [sys.executable, "-m", "mlkata"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def hardening_report(request):
-    """After a full run of this file, write the ledger to docs/hardening.md."""
-    yield
-    config = request.config
-    whole_file = (
-        not config.option.keyword
-        and not config.option.markexpr
-        and not getattr(config.option, "deselect", None)
-        and not getattr(config.option, "lf", False)
-        and all("::" not in arg for arg in config.args)
-        and not request.session.shouldstop
-    )
-    if whole_file and LEDGER.rows:
-        LEDGER.write()
 
 
 # ---- helpers ---------------------------------------------------------------------------
@@ -395,16 +379,16 @@ def test_mlkata_run_reports_a_file_that_is_not_text(tmp_path):
 
 @dataclass
 class WatchSession:
-    terminal: WatchTerminal
+    terminal: Terminal
     file: Path  # the current exercise's file (identity_matrix)
 
 
 @pytest.fixture(scope="module")
 def watch(tmp_path_factory):
     ws = new_workspace(tmp_path_factory.mktemp("watch") / "ws")
-    terminal = WatchTerminal(ws.root)
+    terminal = start_watch(ws.root, rows=40, columns=100)
     try:
-        assert terminal.wait_for(lambda t: "NOT STARTED" in t.screen(), timeout=60), terminal.screen()
+        assert terminal.wait_until(lambda t: "NOT STARTED" in t.screen(), timeout=60), terminal.screen()
         yield WatchSession(terminal, ws.file_for(IDENTITY))
     finally:
         terminal.close()
@@ -415,7 +399,7 @@ def marked(version: str, extra: str = "") -> str:
     return f"import torch\nprint('version-{version}')\n{extra}" + WRONG_BODY
 
 
-def verdicts_drawn(terminal: WatchTerminal) -> list[str]:
+def verdicts_drawn(terminal: Terminal) -> list[str]:
     """The version each verdict drawn since the step began names, in order."""
     versions = []
     for frame in terminal.frames():
@@ -437,7 +421,7 @@ def test_watch_twenty_saves_in_a_second_get_one_verdict(watch):
     for k in range(20):
         save(watch.file, marked(str(k)))
         time.sleep(0.05)
-    assert terminal.wait_for(shows_version("19"), timeout=30), terminal.screen()
+    assert terminal.wait_until(shows_version("19"), timeout=30), terminal.screen()
     terminal.settle(1.0)
     versions = verdicts_drawn(terminal)
     ok = versions.count("version-19") == 1 and versions[-1] == "version-19"
@@ -490,7 +474,7 @@ def test_watch_editor_saves_get_one_verdict(watch, editor):
     style, terminal = EDITOR_SAVES[editor], watch.terminal
     terminal.start_step()
     editor_save(watch.file, marked(style), style)
-    assert terminal.wait_for(shows_version(style), timeout=30), terminal.screen()
+    assert terminal.wait_until(shows_version(style), timeout=30), terminal.screen()
     terminal.settle(0.6)
     versions = verdicts_drawn(terminal)
     drawn = "\n".join(terminal.frames())
@@ -505,11 +489,11 @@ def test_watch_editor_saves_get_one_verdict(watch, editor):
 def test_watch_keys_pressed_while_a_check_runs(watch):
     terminal = watch.terminal
     save(watch.file, marked("keys", "import time\ntime.sleep(1)\n"))
-    assert terminal.wait_for(lambda t: "checking…" in t.screen(), timeout=30)
+    assert terminal.wait_until(lambda t: "checking…" in t.screen(), timeout=30)
     terminal.start_step()
     terminal.press(b"zzzz")
     terminal.press(b"\x1b[A\x1b[B\x1b[C\x1b[D\x1b[3~")  # arrow keys and Delete
-    assert terminal.wait_for(shows_version("keys"), timeout=30), terminal.screen()
+    assert terminal.wait_until(shows_version("keys"), timeout=30), terminal.screen()
     terminal.settle(0.8)
     drawn = terminal.text()
     problems = [
@@ -541,7 +525,7 @@ def test_watch_redraws_on_terminal_resize(watch):
     terminal = watch.terminal
     terminal.start_step()
     terminal.resize(30, 60)
-    assert terminal.wait_for(lambda t: len(t.frames()) >= 1, timeout=10)
+    assert terminal.wait_until(lambda t: len(t.frames()) >= 1, timeout=10)
     terminal.settle(0.5)
     frame = terminal.frames()[-1]
     widest = max(len(line) for line in frame.splitlines())
@@ -557,12 +541,12 @@ def test_watch_survives_a_print_flood(watch):
     terminal = watch.terminal
     terminal.start_step()
     save(watch.file, "import sys, torch\nsys.stdout.write('y' * 50_000_000)\nprint('version-flood')\n" + WRONG_BODY)
-    arrived = terminal.wait_for(lambda t: "more characters not shown" in t.screen(), timeout=30)
+    arrived = terminal.wait_until(lambda t: "more characters not shown" in t.screen(), timeout=30)
     terminal.settle(0.8)
     drawn = len(terminal.text())
     terminal.start_step()
     terminal.press(b"r")
-    rerun = terminal.wait_for(
+    rerun = terminal.wait_until(
         lambda t: any("checking…" in frame for frame in t.frames()) and "more characters not shown" in t.screen(), 30
     )
     ok = arrived and rerun and drawn < 100_000
@@ -578,7 +562,7 @@ def test_watch_file_deleted_renamed_emptied_and_back(watch):
     steps = []
 
     def expect(what: str, predicate) -> None:
-        steps.append((what, terminal.wait_for(predicate, timeout=30)))
+        steps.append((what, terminal.wait_until(predicate, timeout=30)))
 
     terminal.start_step()
     file.unlink()
@@ -608,10 +592,10 @@ def test_watch_file_made_unreadable(watch):
     terminal, file = watch.terminal, watch.file
     terminal.start_step()
     file.chmod(0)
-    said = terminal.wait_for(lambda t: "cannot be read" in t.screen(), timeout=30)
+    said = terminal.wait_until(lambda t: "cannot be read" in t.screen(), timeout=30)
     file.chmod(0o644)
     save(file, marked("readable"))
-    resumed = terminal.wait_for(shows_version("readable"), timeout=30)
+    resumed = terminal.wait_until(shows_version("readable"), timeout=30)
     record("watch", case, expected,
            "says it cannot be read, then checked again" if said and resumed else f"message {said}, resumed {resumed}",
            said and resumed)
@@ -621,12 +605,12 @@ def test_watch_file_made_unreadable(watch):
 def test_watch_file_deleted_while_a_check_runs(watch):
     terminal, file = watch.terminal, watch.file
     save(file, marked("slow", "import time\ntime.sleep(1)\n"))
-    assert terminal.wait_for(lambda t: "checking…" in t.screen(), timeout=30)
+    assert terminal.wait_until(lambda t: "checking…" in t.screen(), timeout=30)
     terminal.start_step()
     file.unlink()
-    said = terminal.wait_for(lambda t: "is missing" in t.screen(), timeout=1.5)
+    said = terminal.wait_until(lambda t: "is missing" in t.screen(), timeout=1.5)
     save(file, marked("after"))
-    resumed = terminal.wait_for(shows_version("after"), timeout=30)
+    resumed = terminal.wait_until(shows_version("after"), timeout=30)
     if said and resumed:
         got = "says missing, then checked again"
     elif resumed:
@@ -640,7 +624,7 @@ def test_watch_file_deleted_while_a_check_runs(watch):
 
 def test_watch_ctrl_c_exits_cleanly_and_restores_the_terminal(watch):
     terminal = watch.terminal
-    helpers = terminal.helpers()
+    helpers = terminal.children()
     terminal.start_step()
     terminal.press(b"\x03")
     code = terminal.wait_exit()

@@ -18,7 +18,7 @@ import pytest
 from mlkata.protocol import CheckResult, Status
 from mlkata.requests import build_request
 from tests.cli_helpers import CURRICULUM, invoke, mlkata
-from tests.pty_session import WatchSession
+from benchmarks.ptydriver import watch as start_watch
 
 CONV1D = CURRICULUM.get("conv1d_minimal")
 REARRANGE = CURRICULUM.get("rearrange_basics")
@@ -118,7 +118,7 @@ def test_run_and_list_report_partial_progress(workspace):
 
 
 def test_watch_shows_parts_as_they_pass(workspace):
-    session = WatchSession(workspace)
+    session = start_watch(workspace, rows=50, columns=120)
     try:
         session.expect("NOT STARTED")
         reference = REARRANGE.solution_path.read_text()
@@ -134,7 +134,7 @@ def test_watch_shows_the_verdict_then_the_simplest_case(workspace):
     saved = json.loads(state.read_text())
     saved["current"] = CONV1D.name
     state.write_text(json.dumps(saved))
-    session = WatchSession(workspace)
+    session = start_watch(workspace, rows=50, columns=120)
     try:
         session.expect(CONV1D.name)
         session.expect("NOT STARTED")

@@ -23,6 +23,7 @@ import sys
 import time
 import traceback
 import types
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ TRACE_LIMIT_CHARS = 8_000
 FIRST_LINE_SCAN_CHARS = 100_000
 REPEATED_FRAMES_SHOWN = 3
 MLKATA_DIR = str(Path(__file__).resolve().parent) + os.sep
+MLKATA_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent) + os.sep
 OOM_MARKERS = ("can't allocate memory", "DefaultCPUAllocator", "not enough memory", "out of memory")
 
 
@@ -112,6 +114,7 @@ def prepare(template: CheckRequest) -> Callable[[CheckRequest], Finished]:
         started = time.perf_counter()
         output = CappedOutput()
         sys.stdout = sys.stderr = output
+        warnings.showwarning = functools.partial(_show_warning, request)
         outcome.request = request
         try:
             if prepare_error is not None:
@@ -199,6 +202,20 @@ _CONTROL_SPELLED[ord("\r")] = ""  # "\r\n" line ends and progress bars: just dro
 def visible(text: str) -> str:
     """`text` with terminal control characters shown as `\\xNN` instead of obeyed."""
     return text.translate(_CONTROL_SPELLED)
+
+
+def _show_warning(request: CheckRequest, message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning, as the learner's code printed it: a warning raised through one of
+    mlkata's own wrappers (a ban) names the learner's line, never mlkata's file."""
+    if str(filename).startswith(MLKATA_PACKAGE_DIR):
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename != request.learner_file:
+            frame = frame.f_back
+        if frame is None:
+            return  # raised by mlkata or the check itself: not the learner's concern
+        filename, lineno = request.display_path, frame.f_lineno
+        line = linecache.getline(request.learner_file, lineno)
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _presentable(result: CheckResult) -> CheckResult:

@@ -17,7 +17,7 @@ def check(learner):
             a = randn(*shape, seed=10 + index, dtype=dtype)
             b = randn(*shape, seed=20 + index, dtype=dtype)
             for layout, a_in in layouts(a):
-                with context(f"a, b: {str(dtype).removeprefix('torch.')} {shape}, a {layout}"):
+                with context(f"`a`, `b`: {str(dtype).removeprefix('torch.')} {shape}; `a` {layout}"):
                     expect_close(learner.batched_dot_product_nd(a_in, b), expected(a, b), what="the result", **TOLERANCE[dtype])
     # One b shared by the whole batch, expanded with stride 0 (no copy).
     a = randn(6, 2, 5, seed=30)
